@@ -1,0 +1,110 @@
+"""Command line of the bot: `python -m bot [run|ask|chat]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.core.answer import Engine
+from bot.core.errors import BotError
+from bot.core.render import render
+from bot.settings import ENV_HELP, load_settings
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="高考志愿 bot: answers admission questions from the admissions database. "
+                    "Without a command: runs the Telegram bot when TELEGRAM_BOT_TOKEN is set, else the terminal chat.",
+        epilog=ENV_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--db", type=Path, default=None, help="database file (default: $GAOKAO_DB or data/admissions.duckdb)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    r = sub.add_parser("run", help="run the Telegram bot (long polling, or a webhook with --webhook)",
+                       description="Run the Telegram bot.", epilog=ENV_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("--webhook", metavar="URL", default=None,
+                   help="serve a webhook at this public URL instead of long polling")
+    r.add_argument("--listen", default="127.0.0.1:8080", metavar="HOST:PORT",
+                   help="where the webhook server listens (default 127.0.0.1:8080)")
+    r.add_argument("--webhook-secret", default=None, metavar="SECRET",
+                   help="secret token Telegram sends with every webhook request (default: $GAOKAO_WEBHOOK_SECRET)")
+    a = sub.add_parser("ask", help="answer one message (or one per line from stdin with '-') and print it",
+                       description="Answer a message and print the chat text, or the structured answer with --json.")
+    a.add_argument("text", help="the message, or '-' to read one message per line from stdin")
+    a.add_argument("--json", action="store_true", help="print the structured answer as JSON (one object per line)")
+    sub.add_parser("chat", help="interactive terminal chat", description="Chat with the bot in the terminal.")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        settings = load_settings()
+    except ValueError as exc:
+        log.error("%s", exc)
+        return 2
+    db = args.db or settings.db
+    command = args.command or ("run" if settings.token else "chat")
+    try:
+        if command == "run":
+            if not settings.token:
+                log.error("TELEGRAM_BOT_TOKEN is not set: export it (or put it in .env), or use `python -m bot chat`")
+                return 2
+            from bot.telegram.app import run_bot
+
+            code: int = run_bot(settings, db, webhook=args.webhook, listen=args.listen, secret=args.webhook_secret)
+            return code
+        engine = Engine.open(db)
+    except BotError as exc:
+        log.error("%s", exc)
+        return 1
+    if command == "ask":
+        return _ask(engine, args.text, as_json=args.json)
+    if args.command is None:
+        sys.stderr.write("TELEGRAM_BOT_TOKEN 未设置，启动终端对话。设置方法见 README（export TELEGRAM_BOT_TOKEN=...）。\n")
+    return _chat(engine)
+
+
+def _emit(engine: Engine, text: str, as_json: bool) -> None:
+    ans = engine.answer(text)
+    parts = render(ans)
+    if as_json:
+        d = ans.to_dict()
+        d["text"] = "\n".join(parts)
+        sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("\n\n".join(parts) + "\n")
+
+
+def _ask(engine: Engine, text: str, *, as_json: bool) -> int:
+    if text != "-":
+        _emit(engine, text, as_json)
+        return 0
+    for line in sys.stdin:
+        _emit(engine, line.rstrip("\n"), as_json)
+        sys.stdout.flush()
+    return 0
+
+
+def _chat(engine: Engine) -> int:
+    sys.stdout.write("高考志愿助手（输入 exit 退出）\n")
+    while True:
+        try:
+            text = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            sys.stdout.write("\n")
+            return 0
+        if text.strip().lower() in {"exit", "quit", "退出"}:
+            return 0
+        engine = engine.reloaded()
+        sys.stdout.write("\n\n".join(render(engine.answer(text))) + "\n")

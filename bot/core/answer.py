@@ -1,0 +1,252 @@
+"""The answer engine: a message in, a structured answer out (text is rendered from it)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.core import facts
+from bot.core.advise import Params, equivalent_tracks, recommend, unit_history
+from bot.core.names import Mention, NameIndex, is_ambiguous
+from bot.core.parse import Query, parse
+from bot.core.store import Store
+from etl import normalize as nz
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """Everything a door needs: the JSON of `ask --json` and the input of `render`."""
+
+    intent: str
+    query: dict[str, Any]
+    results: list[dict[str, Any]] = field(default_factory=list)
+    schools: list[dict[str, Any]] = field(default_factory=list)
+    school: dict[str, Any] | None = None
+    major: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    placement: list[str] = field(default_factory=list)  # lines placing the user against batch lines
+    candidates: list[str] = field(default_factory=list)  # when a name was ambiguous or unknown
+    problem: str | None = None  # why the question could not be answered (missing province ...)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+class Engine:
+    """Answers messages from one database; reopens it when a refresh replaced the file."""
+
+    def __init__(self, store: Store, params: Params = Params()) -> None:
+        self.store = store
+        self.params = params
+        t0 = time.perf_counter()
+        self.names = NameIndex(store.name_entries)
+        log.info("name index built in %.0f ms", 1000 * (time.perf_counter() - t0))
+
+    @classmethod
+    def open(cls, path: Path, params: Params = Params()) -> Engine:
+        """Open a database file and build the engine."""
+        return cls(Store(path), params)
+
+    def reloaded(self) -> Engine:
+        """A new engine on the current file if it changed on disk, else self."""
+        if not self.store.changed_on_disk():
+            return self
+        fresh = Engine.open(self.store.path, self.params)
+        self.store.close()
+        return fresh
+
+    def answer(self, text: str) -> Answer:
+        """Understand one message and answer it."""
+        q = parse(text or "", self.names)
+        if q.intent in ("rank", "score"):
+            return self.reach(q)
+        if q.intent == "compare":
+            return self.compare(q)
+        if q.intent == "major":
+            return self.major(q)
+        if q.intent == "school":
+            return self.school(q)
+        return Answer(intent="help", query=_query_dict(q), notes=list(q.notes))
+
+    # -- reach -------------------------------------------------------------------------
+
+    def reach(self, q: Query) -> Answer:
+        """冲/稳/保 for a rank or a score."""
+        qd = _query_dict(q)
+        notes: list[str] = list(q.notes)
+        if q.province is None:
+            return Answer(q.intent, qd, notes=notes, problem="没有看出您是哪个省份的考生，请带上省份，例如“河南 理科 447200”。")
+        prov = q.province
+        years = self.store.table_years(prov)
+        if not years:
+            return Answer(q.intent, qd, notes=notes, problem=f"暂无{prov}的一分一段表和院校录取数据，无法换算位次。")
+        latest = max(y for ys in years.values() for y in ys)
+        track_used = _track_used(q.track, prov, q.year or latest, notes)
+        qd["track_used"] = track_used
+        if track_used is None:
+            return Answer(q.intent, qd, notes=notes, problem=f"{prov}没有“{q.track}”这个科类，请说明物理类/历史类或理科/文科。")
+        table = self.store.table(prov, track_used, q.year) or self.store.table(prov, track_used)
+        if table is None:
+            return Answer(q.intent, qd, notes=notes, problem=f"暂无{prov}{track_used}的一分一段表。")
+        if q.year and q.year != table.year:
+            notes.append(f"没有{q.year}年{prov}{track_used}的一分一段表，按{table.year}年计算。")
+        rank = q.rank
+        score = q.score
+        if rank is None and score is not None:
+            rank = table.rank_of(score)
+            notes.append(f"{score:g}分按{table.year}年{prov}{track_used}一分一段表约合位次{rank:,}。")
+        if rank is None:
+            return Answer(q.intent, qd, notes=notes, problem="没有看出您的位次或分数，请写成“河南 理科 447200”或“河南 理科 580分”。")
+        if rank > table.size:
+            notes.append(f"位次{rank:,}超过{table.year}年{prov}{track_used}一分一段表的总人数{table.size:,}。")
+        qd["rank"] = rank
+        qd["score"] = score
+        qd["table_year"] = table.year
+        qd["cohort"] = table.size
+        placement = facts.placement(self.store, prov, track_used, table, rank, score)
+        cutoffs = [c for t in equivalent_tracks(track_used) for c in self.store.province_cutoffs(prov, t)]
+        history = unit_history(cutoffs)
+        target_year = table.year
+        rec = recommend(history, lambda y, t: self.store.cohort(prov, y, t), rank, target_year, table.size, self.params)
+        notes += facts.reach_notes(self.store, prov, track_used, rec, cutoffs)
+        results = [self._result(p) for tier in ("冲", "稳", "保") for p in rec.tiers[tier]]
+        qd["totals"] = rec.totals
+        return Answer(q.intent, qd, results=results, notes=notes, placement=placement)
+
+    def _result(self, p: Any) -> dict[str, Any]:
+        s = self.store.schools.get(p.school_id)
+        latest = p.points[0]
+        return {
+            "school": (s.name if s else str(p.school_id)) + (f"({p.campus})" if p.campus else ""),
+            "school_id": p.school_id,
+            "campus": p.campus,
+            "tier": p.tier,
+            "year": latest.year,
+            "cutoff_rank": latest.min_rank,
+            "cutoff_score": latest.min_score,
+            "batch": latest.batch,
+            "batch_level": p.batch_level,
+            "rank_source": latest.rank_source,
+            "verified": p.verified,
+            "expected_rank": p.expected_rank,
+            "city": s.city if s else None,
+            "level": s.level if s else None,
+            "nature": s.nature if s else None,
+            "tags": facts.tags(s) if s else [],
+            "history": [
+                {"year": pt.year, "track": pt.track, "batch": pt.batch, "cutoff_rank": pt.min_rank,
+                 "cutoff_score": pt.min_score, "rank_source": pt.rank_source, "verified": pt.verified}
+                for pt in p.points
+            ],
+        }
+
+    # -- schools -------------------------------------------------------------------------
+
+    def _resolve(self, q: Query, want: int) -> tuple[list[int], list[str], str | None]:
+        """School ids for the first `want` mentions, or candidates/problem when unclear."""
+        ids: list[int] = []
+        for m in q.schools[:want]:
+            picked = _pick(m)
+            if isinstance(picked, list):
+                return [], picked, f"“{m.span}”可能指多所学校，请说全称："
+            ids.append(picked)
+        if len(ids) < want:
+            return ids, [], "没有找到您说的学校，请检查校名（可用全称或常见简称）。"
+        return ids, [], None
+
+    def compare(self, q: Query) -> Answer:
+        """Two schools side by side."""
+        qd = _query_dict(q)
+        ids, cands, problem = self._resolve(q, 2)
+        if problem:
+            return Answer("compare", qd, candidates=cands, problem=problem, notes=list(q.notes))
+        track = _track_used(q.track, q.province, q.year or 2025, []) if q.province else None
+        profiles = [facts.profile(self.store, sid, q.province, track) for sid in ids]
+        qd["school_a"], qd["school_b"] = profiles[0]["school"], profiles[1]["school"]
+        return Answer("compare", qd, schools=profiles, notes=list(q.notes) + facts.compare_notes(profiles))
+
+    def school(self, q: Query) -> Answer:
+        """One school's profile and cutoffs."""
+        qd = _query_dict(q)
+        ids, cands, problem = self._resolve(q, 1)
+        if problem:
+            return Answer("school", qd, candidates=cands, problem=problem, notes=list(q.notes))
+        notes = list(q.notes)
+        track = _track_used(q.track, q.province, q.year or 2025, notes) if q.province else None
+        prof = facts.profile(self.store, ids[0], q.province, track)
+        qd["school_a"] = prof["school"]
+        return Answer("school", qd, school=prof, notes=notes + prof.pop("notes", []))
+
+    def major(self, q: Query) -> Answer:
+        """A major's cutoffs and standing at one school."""
+        qd = _query_dict(q)
+        ids, cands, problem = self._resolve(q, 1)
+        if problem:
+            return Answer("major", qd, candidates=cands, problem=problem, notes=list(q.notes))
+        notes = list(q.notes)
+        track = _track_used(q.track, q.province, q.year or 2025, notes) if q.province else None
+        prof = facts.profile(self.store, ids[0], q.province, track)
+        qd["school_a"] = prof["school"]
+        info = facts.major_info(self.store, ids[0], q.major or "", q.province)
+        notes += info.pop("notes", [])
+        if not info["cutoffs"]:
+            notes += prof.pop("notes", [])
+        return Answer("major", qd, school=prof, major=info, notes=notes)
+
+
+def _pick(m: Mention) -> int | list[str]:
+    if not m.candidates:
+        return []
+    if is_ambiguous(m.candidates):
+        seen: list[str] = []
+        for c in m.candidates:
+            if c.name not in seen:
+                seen.append(c.name)
+        return seen[:5]
+    return m.candidates[0].school_id
+
+
+def _track_used(track: str | None, province: str | None, year: int, notes: list[str]) -> str | None:
+    """The track list the province uses that year, saying so when the user's word is mapped."""
+    if province is None:
+        return track
+    used = nz.tracks_for(province, year)
+    if track is None:
+        if used == ("综合",):
+            return "综合"
+        default = used[0]
+        notes.append(f"没有说明科类，按{default}处理；文科/历史类请在消息里写明。")
+        return default
+    mapped = nz.track_for_year(track, province, year)
+    if mapped and mapped != track:
+        reform = nz.reform(province)
+        since = f"（{province}自{reform[1]}年起实行新高考）" if reform else ""
+        notes.append(f"{track}按{mapped}处理{since}。")
+    return mapped
+
+
+def _query_dict(q: Query) -> dict[str, Any]:
+    return {
+        "text": q.text,
+        "province": q.province,
+        "track": q.track,
+        "track_used": None,
+        "rank": q.rank,
+        "score": q.score,
+        "year": q.year,
+        "school_a": None,
+        "school_b": None,
+        "major": q.major,
+    }
+
+
+def answer_all(engine: Engine, texts: Sequence[str]) -> list[Answer]:
+    """Answer many messages (batch use)."""
+    return [engine.answer(t) for t in texts]

@@ -1,0 +1,171 @@
+"""Facts for answers: batch-line placement, data-gap notes, school profiles, major info."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from bot.core.advise import Recommendation, equivalent_tracks
+from bot.core.names import resolve_major
+from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
+from etl import normalize as nz
+
+
+def tags(s: SchoolProfile) -> list[str]:
+    """985 / 211 / 双一流 labels of a school."""
+    out = [t for t, on in (("985", s.is985), ("211", s.is211), ("双一流", s.double_first_class)) if on]
+    return out
+
+
+def placement(store: Store, prov: str, track: str, table: ScoreTable, rank: int, score: float | None) -> list[str]:
+    """Lines placing the user against the batch control lines of the table's year (or the nearest)."""
+    approx = score if score is not None else table.score_of(rank)
+    lines_years = [y for y in store.control_line_years(prov, track) if y <= table.year] or store.control_line_years(prov, track)
+    head = f"{prov}{track} 位次{rank:,}" + ("" if score is not None else f"，约合{table.year}年{approx:g}分")
+    if score is not None:
+        head = f"{prov}{track} {score:g}分，约合{table.year}年位次{rank:,}"
+    out = [head + f"（{table.year}年该科类一分一段共{table.size:,}人，位次约前{100 * rank / table.size:.1f}%）。"]
+    if not lines_years:
+        out.append(f"暂无{prov}{track}的批次线数据。")
+        return out
+    y = max(lines_years)
+    parts = []
+    for batch, line in store.control_lines(prov, y, track):
+        diff = approx - line
+        parts.append(f"{'高于' if diff >= 0 else '低于'}{batch}线{line:g}分{abs(diff):g}分")
+    if parts:
+        note = "" if y == table.year else f"（{table.year}年批次线暂缺，用{y}年）"
+        out.append(f"对照{y}年批次线{note}：" + "，".join(parts) + "。")
+    return out
+
+
+def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, cutoffs: list[Cutoff]) -> list[str]:
+    """What the recommendation rests on and what the data lacks."""
+    notes: list[str] = []
+    if rec.years_used:
+        notes.append(f"录取位次取自{'、'.join(str(y) for y in sorted(rec.years_used))}年的普通批数据，按当年考生人数换算到{rec.target_year}年。")
+    if len(rec.tracks_used) > 1:
+        notes.append(f"历史数据跨越新高考改革（{'/'.join(rec.tracks_used)}），按位次占比换算，仅供参考。")
+    if rec.derived_share > 0:
+        notes.append(f"标“≈”的位次由分数按一分一段表换算（约{100 * rec.derived_share:.0f}%的数据点），非官方公布位次。")
+    if any(not p.verified for v in rec.tiers.values() for p in v):
+        notes.append("标“未核验”的学校只有第三方数据，未列入“保”。")
+    have: dict[str, set[int]] = defaultdict(set)
+    for c in cutoffs:
+        if c.min_rank is not None and c.verified:
+            have[c.batch_level].add(c.year)
+    latest = max((y for ys in have.values() for y in ys), default=None)
+    for level in ("本科", "专科"):
+        years = sorted(have.get(level, ()))
+        if not years:
+            notes.append(f"{prov}{track}{level}批院校录取数据暂缺。")
+        elif latest is not None and years[-1] < latest:
+            notes.append(f"{prov}{track}{level}批院校数据只到{years[-1]}年，{years[-1] + 1}–{latest}年暂缺。")
+    if not any(rec.tiers.values()):
+        notes.append("按现有数据没有找到匹配的学校。")
+    elif not rec.tiers["保"]:
+        notes.append("按现有数据没有足够稳妥的“保”底学校，请结合专科批和省内院校再看。")
+    return notes
+
+
+def profile(store: Store, sid: int, prov: str | None, track: str | None) -> dict[str, Any]:
+    """A school's profile and cutoffs: in the user's province/track if given, else in its home province."""
+    s = store.schools[sid]
+    where = prov or s.province
+    rows = store.school_cutoffs(sid, where) if where else []
+    if track:
+        wanted = set(equivalent_tracks(track)) if track in ("理科", "文科", "物理类", "历史类", "综合") else {track}
+        rows = [(p, c) for p, c in rows if c.track in wanted]
+    by_key: dict[tuple[str, str, str | None], list[Cutoff]] = defaultdict(list)
+    for _, c in rows:
+        by_key[(c.track, c.batch, c.campus)].append(c)
+    cutoffs = []
+    for (trk, batch, campus), cs in sorted(by_key.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+        for c in sorted(cs, key=lambda c: -c.year)[:4]:
+            cutoffs.append({"province": where, "track": trk, "batch": batch, "campus": campus, "year": c.year,
+                            "cutoff_rank": c.min_rank, "cutoff_score": c.min_score, "rank_source": c.rank_source,
+                            "verified": c.verified})
+    notes = []
+    if where and not cutoffs:
+        notes.append(f"暂无{s.name}在{where}{track or ''}的普通批录取数据。")
+    strengths = store.strengths(sid)
+    return {
+        "school": s.name,
+        "school_id": sid,
+        "province": s.province,
+        "city": s.city,
+        "level": s.level,
+        "nature": s.nature,
+        "authority": s.authority,
+        "category": s.category,
+        "tags": tags(s),
+        "ranking": s.ranking,
+        "ranking_name": s.ranking_name,
+        "cutoffs_in": where,
+        "cutoffs": cutoffs,
+        "strong_majors": _strong(strengths),
+        "notes": notes,
+    }
+
+
+def _strong(rows: list[Any]) -> dict[str, Any]:
+    ruanke = [r for r in rows if r.kind == "软科专业排名" and r.grade in ("A+", "A")]
+    ruanke.sort(key=lambda r: (r.grade != "A+", r.rank or 10**6))
+    evals = [r for r in rows if r.kind == "学科评估" and r.grade and r.grade.startswith("A")]
+    evals.sort(key=lambda r: r.grade or "")
+    dfc = [r.major for r in rows if r.kind == "双一流学科"]
+    ylzy = [r for r in rows if r.kind == "一流专业"]
+    return {
+        "ruanke": [{"major": r.major, "grade": r.grade, "rank": r.rank} for r in ruanke[:6]],
+        "eval4": [{"discipline": r.major, "grade": r.grade} for r in evals[:6]],
+        "double_first_class": dfc[:10],
+        "first_class_majors": len(ylzy),
+    }
+
+
+def compare_notes(profiles: list[dict[str, Any]]) -> list[str]:
+    """Notes for a comparison: what is missing on either side."""
+    notes = []
+    for p in profiles:
+        notes += p.pop("notes", [])
+        if p["ranking"] is None:
+            notes.append(f"{p['school']}不在软科中国大学排名主榜中（或数据暂缺）。")
+    return notes
+
+
+def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dict[str, Any]:
+    """A major's cutoffs by province and year at one school, and its standing."""
+    majors = store.majors_of(sid)
+    matches = resolve_major(major_text, majors) if major_text else []
+    best = matches[0][0] if matches else None
+    notes: list[str] = []
+    key = major_text
+    if best is not None and matches[0][1] >= 60:
+        key = _core(best) if major_text in best else major_text
+    rows = store.major_cutoffs(sid, key, prov) if key else []
+    rows = [r for r in rows if r.special is None] or rows
+    cutoffs = [
+        {"province": r.province, "year": r.year, "track": r.track, "batch": r.batch, "major": r.major, "group": r.grp,
+         "cutoff_score": r.min_score, "cutoff_rank": r.min_rank, "rank_source": r.rank_source,
+         "special": r.special, "verified": r.quality != "third-party"}
+        for r in rows[:40]
+    ]
+    standing = [
+        {"kind": r.kind, "major": r.major, "rank": r.rank, "grade": r.grade, "year": r.year}
+        for r in store.strengths(sid)
+        if key and (key in r.major or r.major in key)
+    ]
+    if not cutoffs:
+        where = f"在{prov}" if prov else ""
+        notes.append(f"暂无{store.schools[sid].name}“{major_text}”专业{where}的分专业录取数据，下面给出学校整体录取线。")
+    if not standing:
+        notes.append(f"软科专业排名、学科评估和一流专业名单中没有找到“{major_text}”。")
+    provinces = sorted({str(c["province"]) for c in cutoffs})
+    return {"name": best or major_text, "asked": major_text, "cutoffs": cutoffs, "standing": standing,
+            "provinces": provinces, "notes": notes}
+
+
+def _core(name: str) -> str:
+    """A major name without its bracketed remarks: 计算机科学与技术(师范) -> 计算机科学与技术."""
+    f = nz.fold(name)
+    return f.split("(")[0] or f

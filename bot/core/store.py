@@ -1,0 +1,268 @@
+"""All SQL of the bot: a read-only view of the admissions database, with hot data in memory."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import os
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from bot.core.errors import DataUnavailable
+from bot.core.names import NameEntry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolProfile:
+    """One row of `schools`."""
+
+    school_id: int
+    name: str
+    province: str | None
+    city: str | None
+    level: str | None
+    nature: str | None
+    authority: str | None
+    category: str | None
+    is985: bool
+    is211: bool
+    double_first_class: bool
+    ranking: int | None
+    ranking_name: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cutoff:
+    """A school's easiest ordinary entry in one province-year-track-batch."""
+
+    school_id: int
+    campus: str | None
+    year: int
+    track: str
+    batch: str
+    batch_level: str
+    min_score: float | None
+    min_rank: int | None
+    rank_source: str | None
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreTable:
+    """One 一分一段 table, scores descending."""
+
+    province: str
+    year: int
+    track: str
+    scores: tuple[int, ...]  # descending
+    ranks: tuple[int, ...]  # cumulative, ascending
+
+    @property
+    def size(self) -> int:
+        """Cohort size: the table's tail."""
+        return self.ranks[-1]
+
+    def rank_of(self, score: float) -> int:
+        """Cumulative rank of a score: students with this score or more (a bound in grouped tails)."""
+        s = int(score)
+        lo, hi = 0, len(self.scores)
+        while lo < hi:  # first index whose score <= s (scores descending)
+            mid = (lo + hi) // 2
+            if self.scores[mid] > s:
+                lo = mid + 1
+            else:
+                hi = mid
+        return self.ranks[min(lo, len(self.ranks) - 1)]
+
+    def score_of(self, rank: int) -> int:
+        """The lowest score whose cumulative rank still includes `rank`."""
+        i = bisect.bisect_left(self.ranks, rank)
+        if i >= len(self.ranks):
+            return self.scores[-1]
+        return self.scores[i]
+
+
+@dataclass(frozen=True, slots=True)
+class MajorCutoff:
+    """A cutoff row of one major (or group) at one school."""
+
+    province: str
+    year: int
+    track: str
+    batch: str
+    major: str | None
+    grp: str | None
+    min_score: float | None
+    min_rank: int | None
+    rank_source: str | None
+    special: str | None
+    quality: str
+
+
+@dataclass(frozen=True, slots=True)
+class Strength:
+    """A row of `major_strength`."""
+
+    major: str
+    kind: str
+    rank: int | None
+    grade: str | None
+    year: int | None
+
+
+class Store:
+    """Read-only access to one database file; hot tables are held in memory."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise DataUnavailable(f"数据库文件 {path} 不存在，请先运行 `python -m etl build`")
+        self.path = path
+        self._stat = _stat(path)
+        self._lock = threading.Lock()
+        self._con = duckdb.connect(str(path), read_only=True)
+        self._load()
+
+    # -- loading -----------------------------------------------------------------
+
+    def _q(self, sql: str, params: list[object] | tuple[object, ...] = ()) -> list[tuple]:  # type: ignore[type-arg]
+        with self._lock:
+            return self._con.execute(sql, params).fetchall()
+
+    def _load(self) -> None:
+        self.schools: dict[int, SchoolProfile] = {
+            r[0]: _profile(r)
+            for r in self._q("""SELECT school_id, name, province, city, level, nature, authority, category, is985,
+                                       is211, double_first_class, ranking, ranking_name, tags FROM schools""")
+        }
+        self.name_entries: list[NameEntry] = [
+            NameEntry(alias=a, school_id=sid, name=self.schools[sid].name, kind=k)
+            for a, sid, k in self._q("SELECT alias, school_id, kind FROM school_aliases")
+            if sid in self.schools
+        ]
+        tables: dict[tuple[str, int, str], list[tuple[int, int]]] = defaultdict(list)
+        for p, y, t, s, r in self._q("SELECT province, year, track, score, rank FROM score_ranks ORDER BY score DESC"):
+            tables[(p, y, t)].append((s, r))
+        self.tables: dict[tuple[str, int, str], ScoreTable] = {
+            k: ScoreTable(k[0], k[1], k[2], tuple(s for s, _ in v), tuple(r for _, r in v)) for k, v in tables.items()
+        }
+        self.cutoffs: dict[tuple[str, str], list[Cutoff]] = defaultdict(list)
+        for row in self._q("""SELECT province, school_id, campus, year, track, batch, batch_level, min_score, min_rank,
+                                     rank_source, verified FROM school_cutoffs"""):
+            self.cutoffs[(row[0], row[4])].append(Cutoff(*row[1:]))
+        self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
+        for p, y, t, b, s in self._q("SELECT province, year, track, batch, score FROM control_lines ORDER BY score DESC"):
+            self.lines[(p, y, t)].append((b, s))
+        self.build_info: dict[str, str] = dict(self._q("SELECT key, value FROM build_info"))  # type: ignore[arg-type]
+        log.info("store loaded: %d schools, %d aliases, %d score tables, %d cutoff lists",
+                 len(self.schools), len(self.name_entries), len(self.tables), len(self.cutoffs))
+
+    def changed_on_disk(self) -> bool:
+        """True when the database file was replaced since it was opened."""
+        try:
+            return _stat(self.path) != self._stat
+        except FileNotFoundError:
+            return False
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._con.close()
+
+    # -- score tables ---------------------------------------------------------------
+
+    def table(self, province: str, track: str, year: int | None = None) -> ScoreTable | None:
+        """The 一分一段 table of that year (or the latest one) for a province-track."""
+        if year is not None:
+            return self.tables.get((province, year, track))
+        years = [y for (p, y, t) in self.tables if p == province and t == track]
+        return self.tables[(province, max(years), track)] if years else None
+
+    def table_years(self, province: str) -> dict[str, list[int]]:
+        """Years with a 一分一段 table, per track."""
+        out: dict[str, list[int]] = defaultdict(list)
+        for p, y, t in self.tables:
+            if p == province:
+                out[t].append(y)
+        return {t: sorted(v) for t, v in out.items()}
+
+    def cohort(self, province: str, year: int, track: str) -> int | None:
+        """Cohort size of a province-year-track, from its 一分一段 tail."""
+        t = self.tables.get((province, year, track))
+        return t.size if t else None
+
+    def control_lines(self, province: str, year: int, track: str) -> list[tuple[str, float]]:
+        """Batch control lines (batch, score), highest first."""
+        return self.lines.get((province, year, track), [])
+
+    def control_line_years(self, province: str, track: str) -> list[int]:
+        """Years with control lines for a province-track."""
+        return sorted(y for (p, y, t) in self.lines if p == province and t == track)
+
+    # -- cutoffs ---------------------------------------------------------------------
+
+    def province_cutoffs(self, province: str, track: str) -> list[Cutoff]:
+        """Every school cutoff of a province-track (all years)."""
+        return self.cutoffs.get((province, track), [])
+
+    def school_cutoffs(self, school_id: int, province: str | None = None) -> list[tuple[str, Cutoff]]:
+        """A school's cutoffs (province, cutoff), optionally in one province."""
+        rows = self._q(
+            """SELECT province, school_id, campus, year, track, batch, batch_level, min_score, min_rank, rank_source,
+                      verified FROM school_cutoffs
+               WHERE school_id = ? AND (? IS NULL OR province = ?) ORDER BY province, track, year DESC, batch""",
+            [school_id, province, province],
+        )
+        return [(r[0], Cutoff(*r[1:])) for r in rows]
+
+    def majors_of(self, school_id: int) -> list[str]:
+        """Distinct major names seen for a school in admissions and strength tables."""
+        rows = self._q(
+            """SELECT DISTINCT major FROM admissions WHERE school_id = ? AND major IS NOT NULL
+               UNION SELECT DISTINCT major FROM major_strength WHERE school_id = ?""",
+            [school_id, school_id],
+        )
+        return [r[0] for r in rows]
+
+    def major_cutoffs(self, school_id: int, major_like: str, province: str | None = None) -> list[MajorCutoff]:
+        """Cutoff rows of majors at a school whose name contains `major_like`."""
+        rows = self._q(
+            """SELECT province, year, track, batch, major, grp, min_score, min_rank, rank_source, special, quality
+               FROM admissions
+               WHERE school_id = ? AND major IS NOT NULL AND contains(major, ?) AND (? IS NULL OR province = ?)
+               ORDER BY province, year DESC, min_rank DESC NULLS LAST LIMIT 200""",
+            [school_id, major_like, province, province],
+        )
+        return [MajorCutoff(*r) for r in rows]
+
+    def strengths(self, school_id: int) -> list[Strength]:
+        """Major and discipline strength rows of a school."""
+        rows = self._q(
+            "SELECT major, kind, rank, grade, year FROM major_strength WHERE school_id = ? ORDER BY kind, rank NULLS LAST",
+            [school_id],
+        )
+        return [Strength(*r) for r in rows]
+
+    def coverage_years(self, province: str, track: str) -> dict[str, list[int]]:
+        """Years with verified school cutoff ranks, per batch level (本科 / 专科)."""
+        out: dict[str, set[int]] = defaultdict(set)
+        for c in self.cutoffs.get((province, track), []):
+            if c.verified and c.min_rank is not None:
+                out[c.batch_level].add(c.year)
+        return {k: sorted(v) for k, v in out.items()}
+
+
+def _profile(r: tuple) -> SchoolProfile:  # type: ignore[type-arg]
+    return SchoolProfile(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]), bool(r[9]), bool(r[10]), r[11],
+                         r[12], tuple(r[13] or ()))
+
+
+def _stat(path: Path) -> tuple[int, int, float]:
+    st = os.stat(path)
+    return (st.st_ino, st.st_size, st.st_mtime)

@@ -1,0 +1,1 @@
+"""ETL: read the public gaokao sources and build data/admissions.duckdb."""

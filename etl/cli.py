@@ -1,0 +1,122 @@
+"""Command line of the ETL: `python -m etl build|coverage|fetch|manifest|info`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import duckdb
+
+from etl.errors import EtlError
+
+log = logging.getLogger("etl")
+DEFAULT_DB = Path("data") / "admissions.duckdb"
+
+
+def _parser() -> argparse.ArgumentParser:
+    from etl import fetch
+
+    p = argparse.ArgumentParser(prog="python -m etl", description="Build and inspect the gaokao admissions database.")
+    p.add_argument("-q", "--quiet", action="store_true", help="only print warnings and errors")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build the database from the source files (atomic: the old file survives failures)",
+                       description="Read every source folder, normalise, resolve schools, derive ranks, validate, "
+                                   "then atomically replace the database file.")
+    b.add_argument("--sources", type=Path, default=None,
+                   help="sources directory (default: $GAOKAO_SOURCES, else ../shared/data/sources, else data/sources)")
+    b.add_argument("--out", type=Path, default=None, help=f"database file to write (default: $GAOKAO_DB or {DEFAULT_DB})")
+
+    c = sub.add_parser("coverage", help="print which provinces, years and tracks have school cutoff ranks",
+                       description="Per province: the years and tracks with ordinary-batch school cutoff ranks, "
+                                   "with school counts, 本科 and 专科 apart (Markdown).")
+    c.add_argument("--db", type=Path, default=None, help=f"database file (default: $GAOKAO_DB or {DEFAULT_DB})")
+
+    i = sub.add_parser("info", help="print build_info and per-file row counts of a database",
+                       description="Show when and from what the database was built.")
+    i.add_argument("--db", type=Path, default=None, help=f"database file (default: $GAOKAO_DB or {DEFAULT_DB})")
+
+    f = sub.add_parser("fetch", help="download the source files listed in the manifest (needs internet)",
+                       description="Download, resume and verify (sha256) the source files into a cache directory.")
+    fetch.add_fetch_arguments(f)
+    m = sub.add_parser("manifest", help="write a manifest (path, size, sha256, url) of a sources directory",
+                       description="Walk a sources directory and write the manifest used by `fetch`.")
+    fetch.add_manifest_arguments(m)
+    return p
+
+
+def _db_path(arg: Path | None) -> Path:
+    import os
+
+    return arg or Path(os.environ.get("GAOKAO_DB", DEFAULT_DB))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "coverage":
+            return _coverage(args)
+        if args.command == "info":
+            return _info(args)
+        from etl import fetch
+
+        if args.command == "fetch":
+            return fetch.run_fetch(args)
+        return fetch.run_manifest(args)
+    except EtlError as exc:
+        log.error("%s", exc)
+        return 1
+
+
+def _build(args: argparse.Namespace) -> int:
+    from etl.build import build, default_sources
+
+    sources = args.sources or default_sources()
+    out = _db_path(args.out)
+    log.info("building %s from %s", out, sources)
+    report = build(sources, out)
+    log.info("built %s in %.1fs (%.1f MB)", out, report.seconds, report.size_bytes / 1e6)
+    for table, n in report.counts.items():
+        log.info("  %-16s %9d rows", table, n)
+    log.info("admission rows resolved to a school: %.2f%%", 100 * report.resolved_share)
+    if report.unresolved_top:
+        log.info("most frequent unresolved names: %s",
+                 ", ".join(f"{n} ({c})" for n, c in report.unresolved_top[:15]))
+    for path, reason in sorted(report.skipped.items()):
+        log.info("skipped %s: %s", path, reason)
+    return 0
+
+
+def _open(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
+    db = _db_path(args.db)
+    if not db.is_file():
+        raise EtlError(f"database {db} not found: run `python -m etl build` first")
+    return duckdb.connect(str(db), read_only=True)
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from etl.coverage import coverage, render_markdown
+
+    con = _open(args)
+    row = con.execute("SELECT value FROM build_info WHERE key = 'built_at'").fetchone()
+    sys.stdout.write(render_markdown(coverage(con), row[0] if row else None))
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    con = _open(args)
+    for key, value in con.execute("SELECT key, value FROM build_info ORDER BY key").fetchall():
+        sys.stdout.write(f"{key}: {value}\n")
+    sys.stdout.write("\nfiles:\n")
+    for path, rows, status, reason in con.execute(
+        "SELECT path, rows, status, reason FROM source_files ORDER BY path"
+    ).fetchall():
+        sys.stdout.write(f"  {status:8} {rows:8d}  {path}{'  (' + reason + ')' if reason else ''}\n")
+    return 0

@@ -1,0 +1,124 @@
+-- The admissions database. Built by etl/build.py; opened read-only by the bot.
+
+CREATE TABLE schools (
+    school_id INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    moe_code VARCHAR,
+    province VARCHAR,
+    city VARCHAR,
+    level VARCHAR,            -- 本科 / 专科 / 职业本科
+    nature VARCHAR,           -- 公办 / 民办 / 中外合作
+    authority VARCHAR,        -- 教育部, 河南省 ...
+    category VARCHAR,         -- 综合 / 理工 / 师范 ...
+    is985 BOOLEAN NOT NULL,
+    is211 BOOLEAN NOT NULL,
+    double_first_class BOOLEAN NOT NULL,
+    ranking INTEGER,          -- 软科中国大学排名 position
+    ranking_name VARCHAR,
+    gaokao_id VARCHAR,
+    english_name VARCHAR,
+    tags VARCHAR[]
+);
+
+CREATE TABLE school_aliases (
+    alias VARCHAR NOT NULL,
+    school_id INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,    -- official / short / former / spelling / english
+    source VARCHAR NOT NULL
+);
+
+CREATE TABLE score_ranks (
+    province VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    track VARCHAR NOT NULL,
+    score INTEGER NOT NULL,
+    rank INTEGER NOT NULL,    -- students with this score or more
+    count INTEGER,
+    source_file VARCHAR NOT NULL
+);
+
+CREATE TABLE cohorts (
+    province VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    track VARCHAR NOT NULL,
+    size INTEGER NOT NULL,    -- the 一分一段 tail: everyone ranked in that table
+    min_score INTEGER NOT NULL,
+    max_score INTEGER NOT NULL,
+    source_file VARCHAR NOT NULL
+);
+
+CREATE TABLE control_lines (
+    province VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    track VARCHAR NOT NULL,
+    batch VARCHAR NOT NULL,
+    batch_raw VARCHAR NOT NULL,
+    score DOUBLE NOT NULL,
+    source_file VARCHAR NOT NULL
+);
+
+CREATE TABLE admissions (
+    province VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    track VARCHAR NOT NULL,
+    batch VARCHAR NOT NULL,
+    batch_level VARCHAR NOT NULL,  -- 本科 / 专科
+    batch_raw VARCHAR NOT NULL,
+    school_id INTEGER,             -- NULL when the spelling did not resolve
+    school_raw VARCHAR NOT NULL,
+    campus VARCHAR,
+    grp VARCHAR,
+    major VARCHAR,
+    level VARCHAR NOT NULL,        -- school / group / major
+    special VARCHAR,               -- NULL = ordinary admission; else 国家专项, 中外合作 ...
+    min_score DOUBLE,
+    min_rank INTEGER,
+    rank_source VARCHAR,           -- published / derived (from 一分一段) ; NULL when no rank
+    plan_count INTEGER,
+    quality VARCHAR NOT NULL,      -- official / school / third-party
+    note VARCHAR,
+    source_file VARCHAR NOT NULL
+);
+
+-- One row per school, province, year, track and batch: the school's easiest ordinary
+-- entry ("can I get in at all"), from the most trusted rows available.
+CREATE TABLE school_cutoffs (
+    province VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    track VARCHAR NOT NULL,
+    batch VARCHAR NOT NULL,
+    batch_level VARCHAR NOT NULL,
+    school_id INTEGER NOT NULL,
+    campus VARCHAR,
+    min_score DOUBLE,
+    min_rank INTEGER,
+    rank_source VARCHAR,
+    level VARCHAR NOT NULL,        -- the finest level the cutoff was taken from
+    verified BOOLEAN NOT NULL,     -- false: only unverified third-party rows
+    n_rows INTEGER NOT NULL,
+    source_file VARCHAR NOT NULL
+);
+
+CREATE TABLE major_strength (
+    school_id INTEGER NOT NULL,
+    major VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    rank INTEGER,
+    grade VARCHAR,
+    year INTEGER,
+    major_code VARCHAR,
+    source_file VARCHAR NOT NULL
+);
+
+CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+CREATE TABLE source_files (
+    path VARCHAR PRIMARY KEY,
+    sha256 VARCHAR,
+    size BIGINT,
+    rows BIGINT NOT NULL,
+    status VARCHAR NOT NULL,       -- read / skipped
+    reason VARCHAR
+);
+
+CREATE TABLE unresolved_names (school_raw VARCHAR, rows BIGINT, how VARCHAR);
