@@ -39,8 +39,8 @@ def validate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
     outliers = con.execute(f"""
         SELECT s.name, c.province, c.year, c.track, c.batch, c.min_rank, h.size
-        FROM school_cutoffs c JOIN schools s USING (school_id)
-        JOIN cohorts h USING (province, year, track)
+        FROM school_cutoffs c JOIN schools s ON s.school_id = c.school_id
+        JOIN cohorts h ON h.province = c.province AND h.year = c.year AND h.track = c.track
         WHERE s.is985 AND c.verified AND c.campus IS NULL AND c.batch_level = '本科'
           AND c.min_rank > {TOP_SHARE_985} * h.size
         ORDER BY c.min_rank::DOUBLE / h.size DESC LIMIT 20

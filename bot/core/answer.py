@@ -73,14 +73,14 @@ class Engine:
             return self.major(q)
         if q.intent == "school":
             return self.school(q)
-        return Answer(intent="help", query=_query_dict(q), notes=list(q.notes))
+        return Answer(intent="help", query=_query_dict(q), notes=user_notes(q.notes))
 
     # -- reach -------------------------------------------------------------------------
 
     def reach(self, q: Query) -> Answer:
         """冲/稳/保 for a rank or a score."""
         qd = _query_dict(q)
-        notes: list[str] = list(q.notes)
+        notes: list[str] = user_notes(q.notes)
         if q.province is None:
             return Answer(q.intent, qd, notes=notes, problem="没有看出您是哪个省份的考生，请带上省份，例如“河南 理科 447200”。")
         prov = q.province
@@ -166,19 +166,19 @@ class Engine:
         qd = _query_dict(q)
         ids, cands, problem = self._resolve(q, 2)
         if problem:
-            return Answer("compare", qd, candidates=cands, problem=problem, notes=list(q.notes))
+            return Answer("compare", qd, candidates=cands, problem=problem, notes=user_notes(q.notes))
         track = _track_used(q.track, q.province, q.year or 2025, []) if q.province else None
         profiles = [facts.profile(self.store, sid, q.province, track) for sid in ids]
         qd["school_a"], qd["school_b"] = profiles[0]["school"], profiles[1]["school"]
-        return Answer("compare", qd, schools=profiles, notes=list(q.notes) + facts.compare_notes(profiles))
+        return Answer("compare", qd, schools=profiles, notes=user_notes(q.notes) + facts.compare_notes(profiles))
 
     def school(self, q: Query) -> Answer:
         """One school's profile and cutoffs."""
         qd = _query_dict(q)
         ids, cands, problem = self._resolve(q, 1)
         if problem:
-            return Answer("school", qd, candidates=cands, problem=problem, notes=list(q.notes))
-        notes = list(q.notes)
+            return Answer("school", qd, candidates=cands, problem=problem, notes=user_notes(q.notes))
+        notes = user_notes(q.notes)
         track = _track_used(q.track, q.province, q.year or 2025, notes) if q.province else None
         prof = facts.profile(self.store, ids[0], q.province, track)
         qd["school_a"] = prof["school"]
@@ -189,8 +189,8 @@ class Engine:
         qd = _query_dict(q)
         ids, cands, problem = self._resolve(q, 1)
         if problem:
-            return Answer("major", qd, candidates=cands, problem=problem, notes=list(q.notes))
-        notes = list(q.notes)
+            return Answer("major", qd, candidates=cands, problem=problem, notes=user_notes(q.notes))
+        notes = user_notes(q.notes)
         track = _track_used(q.track, q.province, q.year or 2025, notes) if q.province else None
         prof = facts.profile(self.store, ids[0], q.province, track)
         qd["school_a"] = prof["school"]
@@ -230,6 +230,27 @@ def _track_used(track: str | None, province: str | None, year: int, notes: list[
         since = f"（{province}自{reform[1]}年起实行新高考）" if reform else ""
         notes.append(f"{track}按{mapped}处理{since}。")
     return mapped
+
+
+_NOTE_TEXT = {
+    "truncated": "消息较长，只读取了开头的部分。",
+    "unknown-command": "不认识的命令 {}，可用 /help 查看用法。",
+    "other-province": "消息里还提到了{}，按第一个省份处理。",
+    "other-track": "消息里还提到了{}，按第一个科类处理。",
+    "extra-number": "消息里有多个数字，没有使用“{}”。",
+    "number-out-of-range": "数字“{}”不像位次或分数，没有使用。",
+}
+
+
+def user_notes(codes: Sequence[str]) -> list[str]:
+    """Parser note codes as sentences for the user (codes without a sentence are dropped)."""
+    out = []
+    for code in codes:
+        key, _, arg = code.partition(": ")
+        template = _NOTE_TEXT.get(key)
+        if template:
+            out.append(template.format(arg))
+    return out
 
 
 def _query_dict(q: Query) -> dict[str, Any]:

@@ -6,7 +6,9 @@ from bot.core.advise import Params, recommend, tier_of, unit_history
 from bot.core.store import Cutoff
 
 
-def cut(sid: int, year: int, rank: int, *, verified: bool = True, level: str = "本科", track: str = "理科") -> Cutoff:
+def cut(
+    sid: int, year: int, rank: int, *, verified: bool = True, level: str = "本科", track: str = "理科"
+) -> Cutoff:
     return Cutoff(sid, None, year, track, "本科一批", level, None, rank, "published", verified)
 
 
@@ -18,11 +20,16 @@ def cohort(year: int, track: str) -> int | None:
 
 
 def test_tiers_follow_distance_from_expected_cutoff() -> None:
-    hist = unit_history([
-        cut(1, 2023, 50), cut(1, 2024, 100),  # expected ~100 in the 2024 cohort
-        cut(2, 2023, 200), cut(2, 2024, 400),  # ~400
-        cut(3, 2023, 1000), cut(3, 2024, 2000),  # ~2000
-    ])
+    hist = unit_history(
+        [
+            cut(1, 2023, 50),
+            cut(1, 2024, 100),  # expected ~100 in the 2024 cohort
+            cut(2, 2023, 200),
+            cut(2, 2024, 400),  # ~400
+            cut(3, 2023, 1000),
+            cut(3, 2024, 2000),  # ~2000
+        ]
+    )
     rec = recommend(hist, cohort, user_rank=400, target_year=2025, target_cohort=2000)
     tiers = {p.school_id: t for t, ps in rec.tiers.items() for p in ps}
     assert 1 not in tiers
@@ -67,7 +74,9 @@ def test_tier_bands_are_ordered() -> None:
 
 def test_per_tier_truncation_keeps_totals() -> None:
     hist = unit_history([cut(i, 2024, 1000 + i * 50) for i in range(1, 30)])
-    rec = recommend(hist, cohort, user_rank=100, target_year=2025, target_cohort=2000, params=Params(per_tier=3))
+    rec = recommend(
+        hist, cohort, user_rank=100, target_year=2025, target_cohort=2000, params=Params(per_tier=3)
+    )
     assert len(rec.tiers["保"]) == 3
     assert rec.totals["保"] > 3
     # the tightest safe schools come first

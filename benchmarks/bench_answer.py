@@ -1,0 +1,101 @@
+"""Benchmark: the answer engine on the full database.
+
+Usage: python benchmarks/bench_answer.py [--db FILE] [-n 1000]
+Reports start-up time, in-process answer latency p50/p99 over a mixed set of messages,
+the time of `python -m bot ask --json -` over the same messages (one process, start-up
+included), and resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.core.answer import Engine
+from bot.core.render import render
+
+HELP = ["你好", "部门月度工作总结范文", "", "国庆节放假安排通知", "/start", "给老师的新年祝福语大全", "x" * 10_000]
+
+
+def messages(engine: Engine, n: int, seed: int = 7) -> list[str]:
+    """A reproducible mix of rank, score, compare, school, major and help messages."""
+    rnd = random.Random(seed)
+    store = engine.store
+    keys = sorted(store.tables)
+    with_cutoffs = sorted({c.school_id for v in store.cutoffs.values() for c in v})
+    names = [store.schools[s].name for s in with_cutoffs if s in store.schools]
+    majors = [r[0] for r in store._q("SELECT DISTINCT major FROM admissions WHERE major IS NOT NULL LIMIT 3000")]
+    majors = [m for m in majors if 2 <= len(m) <= 12 and "(" not in m]
+    out: list[str] = []
+    while len(out) < n:
+        kind = rnd.random()
+        prov, year, track = rnd.choice(keys)
+        size = store.tables[(prov, year, track)].size
+        if kind < 0.35:
+            rank = int(10 ** rnd.uniform(1, max(1.1, __import__("math").log10(size))))
+            out.append(rnd.choice([f"{prov} {track} {rank}", f"{prov}高考排名{rank}左右排位{track}可以上哪些大学"]))
+        elif kind < 0.55:
+            out.append(f"{prov} {track} {rnd.randint(300, 690)}分")
+        elif kind < 0.7:
+            a, b = rnd.sample(names, 2)
+            out.append(f"{a}和{b}哪个好")
+        elif kind < 0.8:
+            out.append(f"{rnd.choice(names)}怎么样")
+        elif kind < 0.92:
+            out.append(f"{rnd.choice(names)}的{rnd.choice(majors)}专业排名怎么样 附历年录取分数线")
+        else:
+            out.append(rnd.choice(HELP))
+    return out
+
+
+def main() -> int:
+    """Run the benchmark and print the figures."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--db", type=Path, default=Path(os.environ.get("GAOKAO_DB", "data/admissions.duckdb")),
+                   help="database file (default: $GAOKAO_DB or data/admissions.duckdb)")
+    p.add_argument("-n", type=int, default=1000, help="number of messages (default 1000)")
+    args = p.parse_args()
+
+    t0 = time.perf_counter()
+    engine = Engine.open(args.db)
+    startup = time.perf_counter() - t0
+    msgs = messages(engine, args.n)
+    for m in msgs[:50]:  # warm-up
+        render(engine.answer(m))
+    lat = []
+    for m in msgs:
+        s = time.perf_counter()
+        render(engine.answer(m))
+        lat.append((time.perf_counter() - s) * 1000)
+    lat.sort()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    stdin = "\n".join(m.replace("\n", " ") for m in msgs) + "\n"
+    s = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "bot", "--db", str(args.db), "ask", "--json", "-"],
+                          input=stdin, capture_output=True, text=True, check=True)
+    batch = time.perf_counter() - s
+    lines = proc.stdout.count("\n")
+    s = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "bot", "--db", str(args.db), "ask", "你好"], capture_output=True, check=True)
+    one = time.perf_counter() - s
+
+    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"engine start-up (open db + name index): {startup * 1000:.0f} ms; one `ask` process: {one:.2f} s")
+    print(f"in-process answer+render over {len(msgs)} messages: p50 {statistics.median(lat):.2f} ms, "
+          f"p99 {lat[int(0.99 * len(lat)) - 1]:.2f} ms, max {lat[-1]:.1f} ms")
+    print(f"`ask --json -` over {len(msgs)} messages: {batch:.2f} s ({lines} JSON lines)")
+    print(f"resident memory (peak RSS of this process): {rss:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

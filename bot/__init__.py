@@ -1,0 +1,1 @@
+"""The gaokao chat bot: message understanding, answers and chat doors."""

@@ -1,0 +1,319 @@
+"""Understand a chat message: intent, province, track, rank or score, year, schools and major.
+
+Notes on a Query are short machine-readable strings "code: detail":
+`truncated`, `unknown-command: /x`, `number-ignored: 18`, `number-out-of-range: 99999999`,
+`extra-number: 600`, `other-province: 广东`, `other-track: 文科`, `no-rank-or-score`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.core.names import Mention, NameIndex
+from bot.core.textnorm import clean_text, find_tracks, replace_cn_numerals
+from etl.normalize import province_spellings
+
+log = logging.getLogger(__name__)
+
+Intent = Literal["rank", "score", "compare", "major", "school", "help"]
+
+MAX_CHARS = 300  # only the start of a long message is read
+MAX_SCORE = 900.0  # 海南 uses a 900-point scale
+MIN_SCORE = 100.0
+MAX_RANK = 2_000_000
+BARE_SCORE_MAX = 750.0  # a bare number above this is a rank
+
+_PROVINCE_SPELLINGS: dict[str, str] = province_spellings()
+_PROVINCE_RE = re.compile("|".join(re.escape(s) for s in sorted(_PROVINCE_SPELLINGS, key=len, reverse=True)))
+
+_COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@[A-Za-z0-9_]+)?(?=\s|$)\s*(.*)$", re.S)
+_COMMANDS: dict[str, Intent] = {
+    "rank": "rank",
+    "score": "score",
+    "compare": "compare",
+    "major": "major",
+    "school": "school",
+    "start": "help",
+    "help": "help",
+}
+_AT_MENTION = re.compile(r"@[A-Za-z][A-Za-z0-9_]{2,}")
+
+_YEAR = re.compile(
+    r"(?<!\d)(20[0-4]\d|[1-4]\d)\s*(?:年|届)|(?<![\d.])(20[0-4]\d)(?=\s*高考)|^\s*(20[1-3]\d)(?![\d.,]|\s*[名位分万wW])"
+)
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)\s*(万(?!亿)|w(?![a-z]))?", re.I)
+_AFTER_SCORE = re.compile(r"\s*分(?!之|钟|数线|段)")
+_AFTER_RANK = re.compile(r"\s*(?:名|位(?!数))")
+_AFTER_OTHER = re.compile(
+    r"\s*(?:岁|年|月|日|号|天|元|块|个|次|届|级|人|所|本|%|\+|小时|分钟|大学|院校|高校|学校|工程)"
+)
+_RANK_BEFORE = re.compile(r"(?:排名|位次|排位|名次|排行|排|位)[\s:是为在约大概]*(?:约|大概|大约)?\s*$")
+_SCORE_BEFORE = re.compile(r"(?:考了|考|分数|成绩|总分|得了|估分|估了|打了)[\s:是为约大概]*$")
+_RANK_WORDS = re.compile(r"排名|位次|排位|名次|排行|多少名|\d\s*名")
+_ASKS_FOR_RANK = re.compile(r"排名多少|多少名|位次多少|排多少|能排|什么位次|多少位")
+_WORDY = re.compile(r"[\u3400-\u9fffA-Za-z]{2,}")
+_GAOKAO_WORDS = re.compile(r"高考|志愿|大学|学校|院校|本科|专科|一本|二本|录取|分数|能上|报考|填报|排名|位次")
+
+_JOINERS = frozenset(
+    {"和", "与", "跟", "vs", "v", "pk", "对比", "还是", "比", "对", "、", ",", "/", "or", "同", "及"}
+)
+_COMPARE_WORDS = re.compile(r"哪个|哪所|哪一个|对比|比较|区别|vs|pk|还是|选哪|怎么选|比怎么样|差距")
+_MAJOR_BEFORE_WORD = re.compile(r"^[\s的:,]*(?P<major>[^\s,.?!:;、()。]{2,24}?)\s*专业")
+_MAJOR_BEFORE_ASK = re.compile(
+    r"^[\s的:,]*(?P<major>[\u4e00-\u9fff]{2,16}?)\s*(?:专业)?\s*(?:排名|分数线|录取|就业|怎么样|好不好|如何|前景|历年)"
+)
+_MAJOR_LIKE = re.compile(
+    r"(?:学|工程|技术|管理|科学|设计|医学|教育|经济|金融|会计|法|护理|药学|艺术|语言|文学|英语|翻译|新闻|"
+    r"传播|统计|财务|物流|营销|自动化|电子|通信|计算机|软件|机械|建筑|土木|临床|口腔|中医|电气|材料|化工|"
+    r"能源|动力|测绘|地质|交通|运输|信息|智能|数据|网络|安全|制造|车辆|航空|航天|船舶|农学|园林|林学|"
+    r"动物|植物|食品|环境|生物|化学|物理|数学|哲学|历史学|社会|政治|外交|心理|体育|音乐|美术|表演|播音|"
+    r"编导|汉语言|商务|贸易|电商|保险|审计|税收|财政|工商|行政|公共|档案|图书|旅游|酒店|烹饪|学前|幼儿|"
+    r"师范|康复|检验|影像|麻醉|儿科|预防|助产|中药|药剂|兽医|水利|水电|港口|道路|桥梁|隧道|铁道|安装)$"
+)
+_MAJOR_ANY = re.compile(r"^[\s的:,]*(?P<major>[^\s,.?!:;、]{2,24})")
+_GENERIC_MAJOR = re.compile(
+    r"^(?:什么|哪些|哪个|有什么|有哪些|王牌|热门|优势|好的|最好的|强势|特色|所有|各|一流|重点|的)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What a message asks, as far as the text says it."""
+
+    intent: Intent
+    text: str
+    province: str | None = None
+    track: str | None = None
+    rank: int | None = None
+    score: float | None = None
+    year: int | None = None
+    schools: tuple[Mention, ...] = ()
+    major: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """Replace spans with spaces, keeping offsets."""
+    chars = list(text)
+    for s, e in spans:
+        chars[s:e] = " " * (e - s)
+    return "".join(chars)
+
+
+def _split_command(text: str) -> tuple[Intent | None, str, list[str]]:
+    """(intent forced by a /command or None, the text without the command and @mentions, notes)."""
+    notes: list[str] = []
+    forced: Intent | None = None
+    m = _COMMAND.match(text)
+    if m:
+        cmd = m.group(1).lower()
+        forced = _COMMANDS.get(cmd, "help")
+        if cmd not in _COMMANDS:
+            notes.append(f"unknown-command: /{cmd}")
+        text = m.group(2)
+    text = _AT_MENTION.sub(" ", text).strip()
+    return forced, text, notes
+
+
+def _find_province(text: str, notes: list[str]) -> tuple[str | None, list[tuple[int, int]]]:
+    found: str | None = None
+    spans: list[tuple[int, int]] = []
+    for m in _PROVINCE_RE.finditer(text):
+        p = _PROVINCE_SPELLINGS[m.group()]
+        spans.append((m.start(), m.end()))
+        if found is None:
+            found = p
+        elif p != found and f"other-province: {p}" not in notes:
+            notes.append(f"other-province: {p}")
+    return found, spans
+
+
+def _find_track(text: str, notes: list[str]) -> tuple[str | None, list[tuple[int, int]]]:
+    found: str | None = None
+    spans: list[tuple[int, int]] = []
+    for s, e, track in find_tracks(text):
+        spans.append((s, e))
+        if found is None:
+            found = track
+        elif track != found and f"other-track: {track}" not in notes:
+            notes.append(f"other-track: {track}")
+    return found, spans
+
+
+def _find_year(text: str) -> tuple[int | None, list[tuple[int, int]]]:
+    year: int | None = None
+    spans: list[tuple[int, int]] = []
+    for m in _YEAR.finditer(text):
+        raw = m.group(1) or m.group(2) or m.group(3)
+        y = int(raw) + (2000 if len(raw) == 2 else 0)
+        if 2000 <= y <= 2049:
+            spans.append((m.start(), m.end()))
+            year = year or y
+    return year, spans
+
+
+def _numbers(text: str, forced: Intent | None, notes: list[str]) -> tuple[int | None, float | None]:
+    """The rank and the score a text states (first of each), by units, nearby words and size."""
+    rank: int | None = None
+    score: float | None = None
+    rank_words = bool(_RANK_WORDS.search(text)) and not _ASKS_FOR_RANK.search(text)
+    for m in _NUMBER.finditer(text):
+        digits, wan = m.group(1).replace(",", ""), m.group(2)
+        try:
+            value = float(digits)
+        except ValueError:  # pragma: no cover - the pattern only matches numbers
+            continue
+        after, before = text[m.end() :], text[max(0, m.start() - 8) : m.start()]
+        kind: str | None = None
+        if wan:
+            kind, value = "rank", value * 10_000
+        elif _AFTER_SCORE.match(after):
+            kind = "score"
+        elif _AFTER_RANK.match(after):
+            kind = "rank"
+        elif _AFTER_OTHER.match(after) or digits in {"985", "211"}:
+            continue
+        elif _RANK_BEFORE.search(before):
+            kind = "rank"
+        elif _SCORE_BEFORE.search(before):
+            kind = "score" if value <= MAX_SCORE else "rank"
+        elif value > BARE_SCORE_MAX or forced == "rank" or (rank_words and forced != "score"):
+            kind = "rank"
+        elif value >= MIN_SCORE:
+            kind = "score"
+        if kind == "rank" and 1 <= value <= MAX_RANK and value == int(value):
+            if rank is None:
+                rank = round(value)
+            else:
+                notes.append(f"extra-number: {m.group().strip()}")
+        elif kind == "score" and MIN_SCORE <= value <= MAX_SCORE:
+            if score is None:
+                score = value
+            else:
+                notes.append(f"extra-number: {m.group().strip()}")
+        elif kind is None:
+            notes.append(f"number-ignored: {m.group().strip()}")
+        else:
+            notes.append(f"number-out-of-range: {m.group().strip()}")
+    return rank, score
+
+
+def _major_after(
+    text: str, mention: Mention, others: list[Mention], forced: Intent | None
+) -> tuple[str | None, tuple[int, int]]:
+    """A major written right after a school mention: '…的土木工程专业', '… 护理学 专业', '…土木工程排名'."""
+    rest = text[mention.end :]
+    m = _MAJOR_BEFORE_WORD.match(rest)
+    if m is None:
+        m2 = _MAJOR_BEFORE_ASK.match(rest)
+        m = m2 if m2 and _MAJOR_LIKE.search(m2.group("major")) else None
+    if m is None and forced == "major":
+        m = _MAJOR_ANY.match(rest)
+    if m is None:
+        return None, (0, 0)
+    major = m.group("major")
+    start = mention.end + m.start("major")
+    if "的" in major:  # "在河南的土木工程" -> "土木工程"
+        head, major = major.rsplit("的", 1)
+        start += len(head) + 1
+    major = major.removesuffix("专业").strip()
+    end = start + len(major)
+    if (
+        len(major) < 2
+        or _GENERIC_MAJOR.match(major)
+        or _PROVINCE_RE.match(major)
+        or any(s == 0 and e == len(major) for s, e, _ in find_tracks(major))
+        or any(o.start < end and start < o.end for o in others)
+    ):
+        return None, (0, 0)
+    return major, (start, end)
+
+
+def _has_context(masked: str) -> bool:
+    """Whether a number can be about the gaokao: gaokao words nearby, or nothing but the number."""
+    return bool(_GAOKAO_WORDS.search(masked)) or not _WORDY.search(_NUMBER.sub("", masked))
+
+
+def _distinct_schools(mentions: list[Mention]) -> list[Mention]:
+    """One mention per school (the first), dropping mentions that are really a province name."""
+    seen: set[int] = set()
+    out: list[Mention] = []
+    for m in mentions:
+        if m.candidates and m.best.school_id not in seen and m.span not in _PROVINCE_SPELLINGS:
+            seen.add(m.best.school_id)
+            out.append(m)
+    return out
+
+
+def _is_compare(text: str, a: Mention, b: Mention) -> bool:
+    between = re.sub(r"[\s()]", "", text[a.end : b.start]).lower()
+    return between in _JOINERS or between == "" or bool(_COMPARE_WORDS.search(text))
+
+
+def _command_fallback(text: str, names: NameIndex) -> list[Mention]:
+    """For /school, /compare and /major: resolve space-separated words that find_mentions missed."""
+    out: list[Mention] = []
+    for m in re.finditer(r"[^\s,]{2,30}", text):
+        cands = names.resolve(m.group(), limit=5)
+        if cands and cands[0].score >= 75.0:
+            out.append(Mention(m.start(), m.end(), m.group(), tuple(cands)))
+    return out
+
+
+def parse(text: str, names: NameIndex) -> Query:
+    """Turn a chat message into a Query; never raises, reads at most MAX_CHARS characters."""
+    cleaned, cut = clean_text(text or "", MAX_CHARS)
+    forced, body, notes = _split_command(cleaned)
+    if cut:
+        notes.insert(0, "truncated")
+    if forced == "help" or not body:
+        return Query(intent="help", text=body, notes=tuple(notes))
+
+    mentions = _distinct_schools(names.find_mentions(body))
+    if not mentions and forced in ("school", "compare", "major"):
+        mentions = _distinct_schools(_command_fallback(body, names))
+    major: str | None = None
+    major_span = (0, 0)
+    for mention in mentions:
+        major, major_span = _major_after(body, mention, mentions, forced)
+        if major:
+            break
+
+    masked = _mask(body, [(m.start, m.end) for m in mentions] + [major_span])
+    province, spans = _find_province(masked, notes)
+    masked = _mask(masked, spans)
+    track, spans = _find_track(masked, notes)
+    masked = replace_cn_numerals(_mask(masked, spans))
+    year, spans = _find_year(masked)
+    masked = _mask(masked, spans)
+    rank, score = _numbers(masked, forced, notes)
+    if (rank or score) and not (mentions or province or track or forced or _has_context(masked)):
+        notes.append(f"number-ignored: {rank or score:g}")
+        rank = score = None
+
+    intent: Intent
+    if forced is not None:
+        intent = forced
+        if forced in ("rank", "score"):
+            intent = "score" if score is not None and rank is None else "rank"
+    elif len(mentions) >= 2 and _is_compare(body, mentions[0], mentions[1]):
+        intent = "compare"
+    elif mentions and major:
+        intent = "major"
+    elif mentions:
+        intent = "school"
+    elif rank is not None:
+        intent = "rank"
+    elif score is not None:
+        intent = "score"
+    else:
+        intent = "help"
+        if province or track:
+            notes.append("no-rank-or-score")
+    kept = tuple(mentions[:2]) if intent == "compare" else tuple(mentions)
+    q = Query(intent, body, province, track, rank, score, year, kept, major, tuple(notes))
+    log.debug("parsed %r -> %s", body[:60], q.intent)
+    return q

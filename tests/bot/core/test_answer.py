@@ -1,0 +1,94 @@
+"""The answer engine end to end on the tiny database: structure first, then text."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bot.core.answer import Engine
+from bot.core.render import LIMIT, render
+
+
+def test_rank_answer_tiers_and_history(engine: Engine) -> None:
+    a = engine.answer("河南 理科 250")  # ≤ 750 without rank words: a score
+    assert a.intent == "score"
+    a = engine.answer("河南 理科 位次 250")
+    assert a.intent == "rank"
+    assert a.query["province"] == "河南" and a.query["track"] == "理科" and a.query["track_used"] == "物理类"
+    assert a.query["rank"] == 250
+    tiers = {r["school"]: r["tier"] for r in a.results}
+    assert tiers["河南大学"] == "保"
+    assert "北京大学" not in tiers  # far out of reach
+    assert any("按物理类处理" in n for n in a.notes)
+    for r in a.results:
+        assert r["cutoff_rank"] is not None and r["year"] in (2023, 2024, 2025)
+        assert r["history"][0]["year"] == r["year"]
+    safe = [r for r in a.results if r["tier"] == "保"]
+    assert all(r["cutoff_rank"] >= 250 for r in safe)
+
+
+def test_score_is_converted_through_the_latest_table(engine: Engine) -> None:
+    a = engine.answer("河南 物理类 600分")
+    assert a.intent == "score" and a.query["score"] == 600
+    assert a.query["table_year"] == 2025
+    assert a.query["rank"] == engine.store.table("河南", "物理类").rank_of(600)
+    assert any("一分一段" in n for n in a.notes)
+    assert a.placement and "本科批线" in a.placement[1]
+
+
+def test_missing_data_is_said(engine: Engine) -> None:
+    a = engine.answer("河南 物理类 位次 900")
+    text = "\n".join(render(a))
+    assert "郑州铁路职业技术学院" in text
+    b = engine.answer("西藏 理科 5000")
+    assert b.problem and "西藏" in b.problem
+    c = engine.answer("理科 447200")
+    assert c.problem and "省份" in c.problem
+
+
+def test_compare_school_and_major(engine: Engine) -> None:
+    a = engine.answer("郑州大学和河南大学哪个好")
+    assert a.intent == "compare"
+    assert [s["school"] for s in a.schools] == ["郑州大学", "河南大学"]
+    assert a.schools[0]["tags"] == ["211", "双一流"]
+    assert a.schools[0]["cutoffs"][0]["year"] == 2025
+    s = engine.answer("郑大怎么样")
+    assert s.intent == "school" and s.school and s.school["school"] == "郑州大学"
+    m = engine.answer("郑州大学的土木工程专业排名怎么样 附历年录取分数线")
+    assert m.intent == "major" and m.major is not None
+    assert m.major["cutoffs"][0]["cutoff_rank"] == 170
+    assert m.major["standing"][0]["grade"] == "A"
+    n = engine.answer("郑州大学的考古学专业怎么样")
+    assert n.major is not None and not n.major["cutoffs"]
+    assert any("暂无" in x for x in n.notes)
+
+
+def test_help_and_garbage_never_raise(engine: Engine) -> None:
+    for text in ("", "你好", "/start", "部门月度工作总结范文", "x" * 10_000, "\x00\x01", "🙂" * 500):
+        a = engine.answer(text)
+        parts = render(a)
+        assert parts and all(0 < len(p) <= LIMIT for p in parts)
+    assert engine.answer("你好").intent == "help"
+
+
+def test_json_shape(engine: Engine) -> None:
+    d = engine.answer("河南 理科 位次 300").to_dict()
+    for key in ("intent", "query", "results", "schools", "school", "major", "notes"):
+        assert key in d
+    for key in ("province", "track", "track_used", "rank", "score", "year"):
+        assert key in d["query"]
+    for key in ("school", "school_id", "tier", "year", "cutoff_rank", "cutoff_score", "batch", "rank_source"):
+        assert key in d["results"][0]
+
+
+def test_engine_reloads_a_replaced_file(tiny_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "db.duckdb"
+    shutil.copy(tiny_db, path)
+    e = Engine.open(path)
+    assert e.reloaded() is e
+    fresh = tmp_path / "new.duckdb"
+    shutil.copy(tiny_db, fresh)
+    fresh.replace(path)
+    e2 = e.reloaded()
+    assert e2 is not e
+    assert e2.answer("郑大怎么样").intent == "school"
