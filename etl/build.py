@@ -14,13 +14,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from etl import normalize as nz
 from etl.collect import Collected, collect
-from etl.identity import SHORT_NAMES_FILE, Catalogue, SchoolResolver, build_catalogue, with_campus_aliases
+from etl.identity import (
+    RENAMES_FILE,
+    SHORT_NAMES_FILE,
+    Catalogue,
+    SchoolResolver,
+    build_catalogue,
+    with_campus_aliases,
+)
 from etl.rows import Admission, ControlLine, ScoreRank
 from etl.sources import load_readers
 from etl.validate import validate
@@ -65,7 +73,12 @@ def default_sources() -> Path:
 
 
 def build(
-    sources: Path, out: Path, *, readers: Sequence[ModuleType] | None = None, short_names: Path | None = SHORT_NAMES_FILE
+    sources: Path,
+    out: Path,
+    *,
+    readers: Sequence[ModuleType] | None = None,
+    short_names: Path | None = SHORT_NAMES_FILE,
+    renames: Path | None = RENAMES_FILE,
 ) -> BuildReport:
     """Build a database from `sources` into `out`, atomically; the old file survives any failure."""
     start = time.perf_counter()
@@ -82,7 +95,7 @@ def build(
         data = collect(sources, list(readers) if readers is not None else load_readers())
         con = duckdb.connect(str(tmp))
         try:
-            report = _load(con, data, sources, short_names)
+            report = _load(con, data, sources, short_names, renames)
             problems = validate(con)
             if problems:
                 from etl.errors import ValidationError
@@ -145,10 +158,12 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[
     return int(arrow.num_rows)
 
 
-def _load(con: duckdb.DuckDBPyConnection, data: Collected, sources: Path, short_names: Path | None) -> dict:  # type: ignore[type-arg]
+def _load(
+    con: duckdb.DuckDBPyConnection, data: Collected, sources: Path, short_names: Path | None, renames: Path | None
+) -> dict[str, Any]:
     con.execute(SCHEMA.read_text(encoding="utf-8"))
     t0 = time.perf_counter()
-    catalogue = build_catalogue(data.schools, data.aliases, short_names)
+    catalogue = build_catalogue(data.schools, data.aliases, short_names, renames)
     resolver = SchoolResolver(catalogue)
     log.info("catalogue: %d schools, %d aliases", len(catalogue.schools), len(catalogue.aliases))
 
@@ -161,7 +176,7 @@ def _load(con: duckdb.DuckDBPyConnection, data: Collected, sources: Path, short_
     n_strength = _load_strengths(con, data, resolver)
     _derive_ranks(con)
     _dedupe_admissions(con)
-    _build_school_cutoffs(con)
+    quarantined = _build_school_cutoffs(con)
     log.info("normalised and loaded in %.1fs", time.perf_counter() - t0)
 
     counts = {
@@ -186,6 +201,7 @@ def _load(con: duckdb.DuckDBPyConnection, data: Collected, sources: Path, short_
         "control_line_rows": str(n_lines),
         "major_strength_rows": str(n_strength),
         "missing_origins": json.dumps(data.missing_origins, ensure_ascii=False),
+        "quarantined_cutoffs": str(quarantined),
     }
     _insert(con, "build_info", {"key": list(info), "value": list(info.values())})
     return {"counts": counts, "resolved_share": share, "unresolved_top": top[:30]}
@@ -250,7 +266,7 @@ def _load_control_lines(con: duckdb.DuckDBPyConnection, rows: Iterable[ControlLi
         track = nz.track_for_year(r.track, r.province, r.year)
         if track is None or r.score <= 0:
             continue
-        key = (r.province, r.year, track, nz.batch_label(r.batch))
+        key = (r.province, r.year, track, nz.batch_label(r.batch, r.province))
         best.setdefault(key, r)
     cols: dict[str, list[object]] = {k: [] for k in ("province", "year", "track", "batch", "batch_raw", "score", "source_file")}
     for (prov, year, track, batch), r in best.items():
@@ -269,7 +285,7 @@ def _load_admissions(
 ) -> tuple[int, int, Counter[str]]:
     cols: dict[str, list[object]] = {k: [] for k in _ADM_COLS}
     track_cache: dict[tuple[str, str, int], str | None] = {}
-    batch_cache: dict[str, str] = {}
+    batch_cache: dict[tuple[str, str], str] = {}
     dropped: Counter[str] = Counter()
     unresolved: Counter[str] = Counter()
     resolved = 0
@@ -285,15 +301,16 @@ def _load_admissions(
         if r.min_score is None and r.min_rank is None:
             dropped["no score and no rank"] += 1
             continue
-        batch = batch_cache.get(r.batch)
+        bkey = (r.batch, r.province)
+        batch = batch_cache.get(bkey)
         if batch is None:
-            batch = batch_cache[r.batch] = nz.batch_label(r.batch)
+            batch = batch_cache[bkey] = nz.batch_label(r.batch, r.province)
         res = resolver.resolve(r.school)
         if res.school_id is None:
             unresolved[r.school] += 1
         else:
             resolved += 1
-        special = nz.special_plan(r.note, r.group, r.major, r.batch, r.school)
+        special = nz.special_plan(r.note, r.group, r.major, r.batch, r.track, nz.bracketed(r.school))
         rank = r.min_rank if r.min_rank and r.min_rank > 0 else None
         rank_source = None if rank is None else ("derived" if r.rank_derived_by_source else "published")
         values = (r.province, r.year, track, batch, nz.batch_level(batch), r.batch, res.school_id, r.school, res.campus,
@@ -341,20 +358,47 @@ def _load_strengths(con: duckdb.DuckDBPyConnection, data: Collected, resolver: S
 
 
 def _derive_ranks(con: duckdb.DuckDBPyConnection) -> None:
-    """Give rows with a score and no rank the rank of that score in the 一分一段 table."""
+    """Give rows with a score and no rank the rank of that score in the 一分一段 table.
+
+    A published rank that its own score contradicts (OCR slips such as 796555 for 79655) is
+    replaced by the table's rank and marked derived.
+    """
     con.execute("""
-        CREATE TEMP TABLE derived AS
-        SELECT a.rowid AS rid, s.rank
-        FROM (SELECT rowid, province, year, track, CAST(floor(min_score) AS INTEGER) AS score
-              FROM admissions WHERE min_rank IS NULL AND min_score IS NOT NULL) a
+        CREATE TEMP TABLE at_score AS
+        SELECT a.rid, a.min_rank, s.rank AS cum
+        FROM (SELECT rowid AS rid, province, year, track, min_rank, CAST(floor(min_score) AS INTEGER) AS score
+              FROM admissions WHERE min_score IS NOT NULL) a
         ASOF JOIN score_ranks s
           ON a.province = s.province AND a.year = s.year AND a.track = s.track AND a.score >= s.score
     """)
     con.execute("""
-        UPDATE admissions SET min_rank = d.rank, rank_source = 'derived'
-        FROM derived d WHERE admissions.rowid = d.rid
+        CREATE TEMP TABLE above AS
+        SELECT a.rid, s.rank AS cum_above
+        FROM (SELECT rowid AS rid, province, year, track, CAST(floor(min_score) AS INTEGER) + 1 AS score
+              FROM admissions WHERE min_score IS NOT NULL AND min_rank IS NOT NULL) a
+        ASOF JOIN score_ranks s
+          ON a.province = s.province AND a.year = s.year AND a.track = s.track AND a.score >= s.score
     """)
-    con.execute("DROP TABLE derived")
+    bad = con.execute("""
+        SELECT count(*) FROM at_score t LEFT JOIN above b USING (rid)
+        WHERE t.min_rank IS NOT NULL
+          AND (t.min_rank > 1.25 * t.cum + 200 OR t.min_rank < 0.75 * coalesce(b.cum_above, 0) - 200)
+    """).fetchone()
+    con.execute("""
+        UPDATE admissions SET min_rank = d.cum, rank_source = 'derived',
+               note = concat_ws(' | ', admissions.note, 'published rank ' || d.min_rank || ' contradicts its score')
+        FROM (SELECT t.rid, t.min_rank, t.cum FROM at_score t LEFT JOIN above b USING (rid)
+              WHERE t.min_rank IS NOT NULL
+                AND (t.min_rank > 1.25 * t.cum + 200 OR t.min_rank < 0.75 * coalesce(b.cum_above, 0) - 200)) d
+        WHERE admissions.rowid = d.rid
+    """)
+    log.info("published ranks replaced because their score contradicts them: %d", bad[0] if bad else 0)
+    con.execute("""
+        UPDATE admissions SET min_rank = d.cum, rank_source = 'derived'
+        FROM at_score d WHERE admissions.rowid = d.rid AND admissions.min_rank IS NULL
+    """)
+    con.execute("DROP TABLE at_score")
+    con.execute("DROP TABLE above")
 
 
 def _dedupe_admissions(con: duckdb.DuckDBPyConnection) -> None:
@@ -374,8 +418,15 @@ def _dedupe_admissions(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE adm")
 
 
-def _build_school_cutoffs(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("""
+# A school's easiest row that is this many times the next easiest is taken for a slip.
+OUTLIER_FACTOR = 2.5
+# A 985 university's ordinary cutoff beyond this share of the cohort is taken for a slip.
+QUARANTINE_SHARE_985 = 0.35
+
+
+def _build_school_cutoffs(con: duckdb.DuckDBPyConnection) -> int:
+    """Fill school_cutoffs; returns how many implausible cutoffs were quarantined."""
+    con.execute(f"""
         INSERT INTO school_cutoffs
         WITH ord AS (
             SELECT *, quality <> 'third-party' AS verified FROM admissions
@@ -388,6 +439,14 @@ def _build_school_cutoffs(con: duckdb.DuckDBPyConnection) -> None:
         usable AS (
             SELECT o.* FROM ord o LEFT JOIN has_verified h USING (province, year, track, batch)
             WHERE o.verified OR h.province IS NULL
+        ),
+        ranked AS (
+            SELECT *, lead(min_rank) OVER w AS next_rank, row_number() OVER w AS pos FROM usable
+            WINDOW w AS (PARTITION BY province, year, track, batch, school_id, campus
+                         ORDER BY min_rank DESC NULLS LAST)
+        ),
+        kept AS (
+            SELECT * FROM ranked WHERE NOT (pos <= 2 AND min_rank > {OUTLIER_FACTOR} * next_rank)
         )
         SELECT province, year, track, batch, any_value(batch_level), school_id, campus,
                min(min_score), max(min_rank),
@@ -395,9 +454,19 @@ def _build_school_cutoffs(con: duckdb.DuckDBPyConnection) -> None:
                arg_max(level, coalesce(min_rank, 0)),
                bool_or(verified), count(*)::INTEGER,
                arg_max(source_file, coalesce(min_rank, 0))
-        FROM usable
+        FROM kept
         GROUP BY province, year, track, batch, school_id, campus
     """)
+    where = f"""
+        FROM school_cutoffs c JOIN schools s ON s.school_id = c.school_id
+        JOIN cohorts h ON h.province = c.province AND h.year = c.year AND h.track = c.track
+        WHERE s.is985 AND c.campus IS NULL AND c.batch_level = '本科'
+          AND c.min_rank > {QUARANTINE_SHARE_985} * h.size"""
+    bad = con.execute(f"SELECT s.name, c.province, c.year, c.track, c.min_rank, h.size {where}").fetchall()
+    for row in bad:
+        log.warning("quarantined implausible cutoff: %s %s %s %s rank %s of %s", *row)
+    con.execute(f"""DELETE FROM school_cutoffs WHERE rowid IN (SELECT c.rowid {where})""")
+    return len(bad)
 
 
 def _write_source_files(con: duckdb.DuckDBPyConnection, data: Collected, sources: Path) -> None:

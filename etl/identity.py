@@ -21,6 +21,7 @@ from etl.rows import Alias, SchoolInfo
 log = logging.getLogger(__name__)
 
 SHORT_NAMES_FILE = Path(__file__).with_name("data") / "short_names.tsv"
+RENAMES_FILE = Path(__file__).with_name("data") / "renames.tsv"
 
 # Catalogue trust, most trusted first (prefix of SchoolInfo.source_file).
 CATALOGUE_ORDER: tuple[str, ...] = (
@@ -97,8 +98,14 @@ _FIELDS = ("province", "city", "level", "nature", "authority", "category", "gaok
 _CATEGORY_FIRST = ("HenryTJS__ruanke_crawler/", "tiankongzhise__gaokao_school/")
 
 
-def build_catalogue(infos: Sequence[SchoolInfo], aliases: Sequence[Alias], short_names: Path | None) -> Catalogue:
-    """Merge every catalogue into one school list with aliases."""
+def build_catalogue(
+    infos: Sequence[SchoolInfo], aliases: Sequence[Alias], short_names: Path | None, renames: Path | None = None
+) -> Catalogue:
+    """Merge every catalogue into one school list with aliases.
+
+    `renames` (old, new) pairs newer than the catalogues: when only the old name is known the
+    school takes the new name, and either way the other name becomes an alias.
+    """
     ordered = sorted(infos, key=lambda i: _rank_of(i.source_file))
     by_code: dict[str, int] = {}
     by_name: dict[str, int] = {}
@@ -139,6 +146,21 @@ def build_catalogue(infos: Sequence[SchoolInfo], aliases: Sequence[Alias], short
             continue
         alias_rows.append(AliasRecord(fold(al.alias), sid, al.kind, al.source_file))
         by_name.setdefault(fold(al.alias), sid)
+
+    if renames is not None and renames.is_file():
+        for old, new in read_short_names(renames):
+            sid_new, sid_old = by_name.get(fold(new)), by_name.get(fold(old))
+            if sid_new is not None:
+                alias_rows.append(AliasRecord(fold(old), sid_new, "former", "etl/data/renames.tsv"))
+                by_name.setdefault(fold(old), sid_new)
+            elif sid_old is not None:
+                rec = merged[sid_old]
+                alias_rows.append(AliasRecord(str(rec["name"]), sid_old, "former", "etl/data/renames.tsv"))
+                rec["name"] = fold(new)
+                alias_rows.append(AliasRecord(fold(new), sid_old, "official", "etl/data/renames.tsv"))
+                by_name[fold(new)] = sid_old
+            else:
+                log.info("rename %s -> %s: neither name is in the catalogue", old, new)
 
     if short_names is not None and short_names.is_file():
         for short, official in read_short_names(short_names):

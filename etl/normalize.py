@@ -127,9 +127,9 @@ def track_label(text: str | None) -> str | None:
         return "历史类"
     if "综合" in t or "不分" in t or "3+3" in t or t in {"普通类", "普通", "总分", "全体", "zonghe"}:
         return "综合"
-    if "理" in t or t in {"like", "li"}:
+    if "理科" in t or "理工" in t or t.endswith("理") or t in {"like", "li"}:
         return "理科"
-    if "文" in t or t in {"wenke", "wen"}:
+    if "文科" in t or "文史" in t or t.endswith("文") or t in {"wenke", "wen"}:
         return "文科"
     return None
 
@@ -160,9 +160,15 @@ def track_for_year(label: str | None, province_name: str, year: int) -> str | No
 BATCH_LEVELS = ("本科", "专科")
 
 
-def batch_label(text: str | None) -> str:
+def batch_label(text: str | None, province_name: str | None = None) -> str:
     """Normalise a batch label: 本科提前批, 本科一批, 本科二批, 本科三批, 本科批, 专科提前批, 专科批."""
     t = unicodedata.normalize("NFKC", str(text or "")).strip()
+    if province_name == "山东" and "批次" in t and "提前" not in t:
+        # Shandong's 一/二/三批次 are the 1st/2nd/3rd 志愿 rounds of 常规批: round 1 fills 本科
+        # (普通类一段), later rounds are mostly 专科 (二段) unless the row says 本科.
+        if "本科" in t:
+            return "本科批"
+        return "本科批" if ("一批次" in t and "专科" not in t) else "专科批"
     zk = any(k in t for k in ("专科", "高职", "高专", "二段", "三段")) and "本科" not in t
     if "提前" in t:
         return "专科提前批" if zk else "本科提前批"
@@ -190,14 +196,15 @@ _SPECIAL_MARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("国家专项", ("国家专项",)),
     ("地方专项", ("地方专项", "农村专项", "贫困专项")),
     ("高校专项", ("高校专项",)),
-    ("中外合作", ("中外合作", "合作办学", "中外办学", "国际合作")),
+    ("中外合作", ("中外合作", "合作办学", "中外办学", "中外合办", "国际合作")),
     ("预科", ("预科",)),
-    ("民族班", ("民族班", "少数民族", "内地西藏", "内地新疆", "新疆班", "西藏班", "民族预科")),
+    ("民族班", ("民族班", "少数民族", "内地西藏", "内地新疆", "新疆班", "西藏班", "民族预科", "民族语", "双语")),
     ("定向", ("定向", "订单", "免费医学", "公费医学", "免费师范", "公费师范", "优师", "边防", "军队", "国防生")),
     ("艺体", ("艺术", "美术", "音乐", "舞蹈", "体育", "表演", "播音", "书法", "戏剧", "影视", "术科")),
     ("单招", ("单招", "单独招生", "技能高考", "春季高考")),
     ("对口", ("对口", "中职", "三校生")),
-    ("其他", ("强基", "综合评价", "高水平", "专项计划", "联合培养", "护航", "士官", "港澳台", "校企合作")),
+    ("其他", ("强基", "综合评价", "高水平", "专项计划", "联合培养", "护航", "士官", "港澳台", "校企合作", "特殊类型",
+             "special-path", "专项")),
 )
 
 
@@ -240,6 +247,14 @@ def fold(text: str) -> str:
     t = unicodedata.normalize("NFKC", text)
     t = t.replace("（", "(").replace("）", ")").replace("【", "[").replace("】", "]")
     return _WS.sub("", t).strip()
+
+
+def bracketed(text: str | None) -> str | None:
+    """The bracketed remarks of a label, e.g. 北京大学(地方专项) -> 地方专项."""
+    if not text:
+        return None
+    inner = _BRACKETS.findall(fold(text))
+    return " ".join(inner) or None
 
 
 def clean_school_name(raw: str) -> CleanName:

@@ -28,7 +28,8 @@ def test_tracks_follow_reform_years() -> None:
     ("label", "prov", "year", "expected"),
     [("理科", "河南", 2025, "物理类"), ("物理", "河南", 2024, "理科"), ("首选物理", "广东", 2024, "物理类"),
      ("文史", "四川", 2020, "文科"), ("历史类", "湖南", 2020, "文科"), ("理科", "山东", 2024, "综合"),
-     ("综合", "河南", 2024, None), ("体育", "河南", 2024, None)],
+     ("综合", "河南", 2024, None), ("体育", "河南", 2024, None), ("护理专业", "河南", 2024, None),
+     ("物理科目组合", "湖北", 2026, "物理类"), ("3+3综合", "北京", 2024, "综合")],
 )
 def test_track_for_year(label: str, prov: str, year: int, expected: str | None) -> None:
     assert nz.track_for_year(label, prov, year) == expected
@@ -71,3 +72,11 @@ def test_special_plan(texts: tuple[str | None, ...], expected: str | None) -> No
 def test_clean_school_name(raw: str, name: str, base: str, campus: str | None) -> None:
     c = nz.clean_school_name(raw)
     assert (c.name, c.base, c.campus) == (name, base, campus)
+
+
+def test_shandong_rounds_are_not_batches() -> None:
+    assert nz.batch_label("一批次", "山东") == "本科批"
+    assert nz.batch_label("二批次", "山东") == "专科批"
+    assert nz.batch_label("本科二批次", "山东") == "本科批"
+    assert nz.batch_label("专科三批次", "山东") == "专科批"
+    assert nz.batch_label("本科二批", "河南") == "本科二批"
