@@ -264,9 +264,13 @@ def _load_control_lines(con: duckdb.DuckDBPyConnection, rows: Iterable[ControlLi
     best: dict[tuple[str, int, str, str], ControlLine] = {}
     for r in sorted(rows, key=lambda r: ("official-" not in r.source_file, r.source_file)):
         track = nz.track_for_year(r.track, r.province, r.year)
-        if track is None or r.score <= 0:
+        label = nz.batch_label(r.batch, r.province)
+        if track is None or r.score <= 0 or (label != nz.SPECIAL_TYPE_LINE and nz.special_plan(r.batch, r.track)):
             continue
-        key = (r.province, r.year, track, nz.batch_label(r.batch, r.province))
+        remark = nz.bracketed(r.batch)
+        if remark and "普通" not in remark:  # 本科一批（单列类）, …资格线（男）: not the ordinary line
+            continue
+        key = (r.province, r.year, track, label)
         best.setdefault(key, r)
     cols: dict[str, list[object]] = {k: [] for k in ("province", "year", "track", "batch", "batch_raw", "score", "source_file")}
     for (prov, year, track, batch), r in best.items():
@@ -446,7 +450,7 @@ def _build_school_cutoffs(con: duckdb.DuckDBPyConnection) -> int:
                          ORDER BY min_rank DESC NULLS LAST)
         ),
         kept AS (
-            SELECT * FROM ranked WHERE NOT (pos <= 2 AND min_rank > {OUTLIER_FACTOR} * next_rank)
+            SELECT * FROM ranked WHERE NOT coalesce(pos <= 2 AND min_rank > {OUTLIER_FACTOR} * next_rank, FALSE)
         )
         SELECT province, year, track, batch, any_value(batch_level), school_id, campus,
                min(min_score), max(min_rank),
@@ -478,6 +482,8 @@ def _write_source_files(con: duckdb.DuckDBPyConnection, data: Collected, sources
         rows = data.rows_per_file.get(rel, 0)
         if rel in data.skipped:
             status, reason = "skipped", data.skipped[rel]
+        elif rel.endswith(".md"):
+            status, reason = "skipped", "documentation of the sources, no rows"
         elif rows:
             status, reason = "read", None
         else:

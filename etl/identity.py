@@ -33,8 +33,9 @@ CATALOGUE_ORDER: tuple[str, ...] = (
     "WenryXu__ChinaUniversity/",  # MOE 2021 list
     "ZhixinZhang-12__ShandongGaokao-admin-data/",
 )
-# Sources whose schools may found a new school_id when no catalogue above has them.
-FOUNDING: tuple[str, ...] = CATALOGUE_ORDER[:2] + (CATALOGUE_ORDER[3],)
+# Sources whose schools may found a new school_id when no catalogue above has them (the
+# gaokao.cn lists carry pre-rename names without codes, so they only enrich).
+FOUNDING: tuple[str, ...] = CATALOGUE_ORDER[:2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ class Catalogue:
     schools: dict[int, School]
     aliases: list[AliasRecord]
     by_alias: dict[str, set[int]] = field(default_factory=dict)
+    rewrites: dict[str, str] = field(default_factory=dict)  # spelling -> a campus form to resolve instead
 
     def index(self) -> None:
         """(Re)build the alias lookup."""
@@ -147,6 +149,7 @@ def build_catalogue(
         alias_rows.append(AliasRecord(fold(al.alias), sid, al.kind, al.source_file))
         by_name.setdefault(fold(al.alias), sid)
 
+    rewrites: dict[str, str] = {}
     if renames is not None and renames.is_file():
         for old, new in read_short_names(renames):
             sid_new, sid_old = by_name.get(fold(new)), by_name.get(fold(old))
@@ -159,6 +162,8 @@ def build_catalogue(
                 rec["name"] = fold(new)
                 alias_rows.append(AliasRecord(fold(new), sid_old, "official", "etl/data/renames.tsv"))
                 by_name[fold(new)] = sid_old
+            elif clean_school_name(new).base in by_name:  # 东大秦岛 -> 东北大学秦皇岛分校 (a campus)
+                rewrites[fold(old)] = fold(new)
             else:
                 log.info("rename %s -> %s: neither name is in the catalogue", old, new)
 
@@ -177,7 +182,7 @@ def build_catalogue(
         if (a.alias, a.school_id) not in seen:
             seen.add((a.alias, a.school_id))
             unique_aliases.append(a)
-    cat = Catalogue(schools=schools, aliases=unique_aliases)
+    cat = Catalogue(schools=schools, aliases=unique_aliases, rewrites=rewrites)
     cat.index()
     return cat
 
@@ -290,6 +295,9 @@ class SchoolResolver:
         return next(iter(ids))
 
     def _resolve(self, raw: str) -> Resolution:
+        rewritten = self._cat.rewrites.get(fold(raw))
+        if rewritten is not None and rewritten != fold(raw):
+            return self._resolve(rewritten)
         clean = clean_school_name(raw)
         for candidate, how, campus in (
             (fold(raw), "exact", None),

@@ -158,11 +158,14 @@ def track_for_year(label: str | None, province_name: str, year: int) -> str | No
 # Batches (批次)
 
 BATCH_LEVELS = ("本科", "专科")
+SPECIAL_TYPE_LINE = "特殊类型招生线"  # 特控线: a threshold for special admission types, not a batch
 
 
 def batch_label(text: str | None, province_name: str | None = None) -> str:
     """Normalise a batch label: 本科提前批, 本科一批, 本科二批, 本科三批, 本科批, 专科提前批, 专科批."""
     t = unicodedata.normalize("NFKC", str(text or "")).strip()
+    if "特殊类型" in t or "特控" in t:
+        return SPECIAL_TYPE_LINE
     if province_name == "山东" and "批次" in t and "提前" not in t:
         # Shandong's 一/二/三批次 are the 1st/2nd/3rd 志愿 rounds of 常规批: round 1 fills 本科
         # (普通类一段), later rounds are mostly 专科 (二段) unless the row says 本科.
@@ -211,6 +214,8 @@ _SPECIAL_MARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def special_plan(*texts: str | None) -> str | None:
     """The special plan a row belongs to (国家专项, 中外合作 ...), or None for ordinary admission."""
     joined = " ".join(unicodedata.normalize("NFKC", t) for t in texts if t)
+    for negated in ("非定向", "不定向", "非专项", "非国家专项"):
+        joined = joined.replace(negated, "")
     if not joined:
         return None
     for label, marks in _SPECIAL_MARKS:
@@ -228,7 +233,7 @@ _NOISE_IN_BRACKETS = re.compile(
     r"原|更名|代码|新设|本科|专科|高职|学费|定向|男|女|较高|不招|第.组|\d"
 )
 _CAMPUS_SUFFIX = re.compile(
-    r"^(?P<school>.+?(?:大学|学院)(?:\([^()]+\))?)(?P<campus>[\u4e00-\u9fff]{0,6}(?:分校|校区|校本部|医学部))$"
+    r"^(?P<school>.+?(?:大学|学院)(?:\([^()]+\))?)(?P<campus>[\u4e00-\u9fff]{0,6}(?:分校|校区|校本部|医学部|医学院))$"
 )
 _WS = re.compile(r"\s+")
 

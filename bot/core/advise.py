@@ -1,18 +1,28 @@
 """The 冲/稳/保 method (位次法): equivalent ranks across years, expected cutoff, spread, tiers.
 
-Pure functions over cutoff lists, so the back-test can run them on any slice of history.
+Pure functions over cutoff lists, so the back-test can run them on any slice of history;
+`shortlist` is the one selection both the answer engine and the back-test (bot/backtest) call.
 """
 
 from __future__ import annotations
 
 import math
+import os as _os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.core.store import Cutoff
 
+if TYPE_CHECKING:
+    from bot.core.store import Store
+
 TIERS: tuple[str, ...] = ("冲", "稳", "保")
+LEVELS: tuple[str, ...] = ("本科", "专科")
+
+UnitKey = tuple[int, str | None, str]  # school_id, campus, batch level
+History = dict[UnitKey, dict[int, Cutoff]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +31,10 @@ class Params:
 
     weights: tuple[float, ...] = (3.0, 2.0, 1.0)  # most recent year first
     max_years: int = 3
-    spread_floor: float = 0.12  # log-rank spread never trusted below this
+    spread_floor: float = 0.12  # log-odds spread of the cutoff share never trusted below this
     one_year_floor: float = 0.25  # ... and with a single year of data
+    cohort_power: float = 1.0  # equivalent rank = rank * (target cohort / that year's cohort) ** cohort_power
+    bottom_stretch: float = 0.0  # floors grow as floor * (1 + bottom_stretch * odds of the cutoff share)
     safe_z: float = -1.6  # z <= safe_z: 保
     match_z: float = 0.0  # safe_z < z <= match_z: 稳
     reach_z: float = 1.6  # match_z < z <= reach_z: 冲
@@ -45,6 +57,30 @@ class YearPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Estimate:
+    """A unit's expected cutoff in the target year, known before any user rank is."""
+
+    school_id: int
+    campus: str | None
+    batch_level: str
+    mean: float  # log-odds of the expected cutoff's share of the target cohort
+    sigma: float  # spread of that log-odds, floored
+    size: int  # the cohort the log-odds refer to
+    expected_rank: int
+    points: tuple[YearPoint, ...]  # most recent first
+
+    @property
+    def key(self) -> UnitKey:
+        """(school, campus, batch level)."""
+        return (self.school_id, self.campus, self.batch_level)
+
+    @property
+    def verified(self) -> bool:
+        """All years rest on verified (official or the school's own) rows."""
+        return all(p.verified for p in self.points)
+
+
+@dataclass(frozen=True, slots=True)
 class Pick:
     """A school placed in a tier for a user's rank."""
 
@@ -56,6 +92,11 @@ class Pick:
     sigma: float
     z: float
     points: tuple[YearPoint, ...]  # most recent first
+
+    @property
+    def key(self) -> UnitKey:
+        """(school, campus, batch level): the unit whose cutoff the pick names."""
+        return (self.school_id, self.campus, self.batch_level)
 
     @property
     def verified(self) -> bool:
@@ -74,13 +115,19 @@ class Recommendation:
     years_used: tuple[int, ...]
     derived_share: float  # share of shown points whose rank was derived from a score
     tracks_used: tuple[str, ...] = field(default=())
+    levels: tuple[str, ...] = LEVELS  # batch levels the list was drawn from
 
 
-def unit_history(cutoffs: Iterable[Cutoff], before_year: int | None = None) -> dict[tuple[int, str | None, str], dict[int, Cutoff]]:
+def is_ordinary_batch(batch: str) -> bool:
+    """Ordinary batches only: 提前批 entries need interviews or extra conditions."""
+    return "提前" not in batch
+
+
+def unit_history(cutoffs: Iterable[Cutoff], before_year: int | None = None) -> History:
     """Per (school, campus, batch level), the easiest ordinary cutoff of each year."""
-    out: dict[tuple[int, str | None, str], dict[int, Cutoff]] = defaultdict(dict)
+    out: History = defaultdict(dict)
     for c in cutoffs:
-        if c.min_rank is None or (before_year is not None and c.year >= before_year):
+        if c.min_rank is None or (before_year is not None and c.year >= before_year) or not is_ordinary_batch(c.batch):
             continue
         key = (c.school_id, c.campus, c.batch_level)
         prev = out[key].get(c.year)
@@ -95,8 +142,101 @@ def _better(c: Cutoff, prev: Cutoff) -> bool:
     return (c.min_rank or 0) > (prev.min_rank or 0)
 
 
+def estimate(
+    history: History,
+    cohort: Callable[[int, str], int | None],
+    target_year: int,
+    target_cohort: int | None,
+    params: Params = Params(),
+) -> list[Estimate]:
+    """Expected cutoff and spread of every unit with recent enough history."""
+    out = []
+    for (sid, campus, level), by_year in history.items():
+        e = _estimate(sid, campus, level, by_year, cohort, target_year, target_cohort, params)
+        if e is not None:
+            out.append(e)
+    return out
+
+
+def _estimate(
+    sid: int,
+    campus: str | None,
+    level: str,
+    by_year: dict[int, Cutoff],
+    cohort: Callable[[int, str], int | None],
+    target_year: int,
+    target_cohort: int | None,
+    params: Params,
+) -> Estimate | None:
+    recent = sorted(by_year, reverse=True)
+    if not recent or target_year - recent[0] > params.stale_years:
+        return None
+    verified_years = [y for y in recent if by_year[y].verified]
+    use = (verified_years or recent)[: params.max_years]
+    pts = [_point(by_year[y], cohort, target_cohort, params.cohort_power) for y in use]
+    size = target_cohort or max(p.equivalent_rank for p in pts) * 2
+    logits = [_logit(p.equivalent_rank, size) for p in pts]
+    ws = params.weights[: len(logits)]
+    mean = sum(w * x for w, x in zip(ws, logits, strict=True)) / sum(ws)
+    stretch = 1 + params.bottom_stretch * math.exp(min(mean, 30.0))
+    if len(logits) > 1:
+        spread = math.sqrt(sum(w * (x - mean) ** 2 for w, x in zip(ws, logits, strict=True)) / sum(ws))
+        sigma = max(spread, params.spread_floor * stretch) if _os.environ.get("QUAD") != "1" else math.hypot(spread, params.spread_floor * stretch)
+    else:
+        sigma = params.one_year_floor * stretch
+    expected = round(size / (1 + math.exp(-mean)))
+    return Estimate(sid, campus, level, mean, sigma, size, expected, tuple(pts))
+
+
+class Ladder:
+    """The estimates of one province-track and target year, ready to place any number of user ranks."""
+
+    def __init__(self, estimates: Iterable[Estimate], target_year: int, params: Params = Params()) -> None:
+        self.estimates = sorted(estimates, key=lambda e: e.expected_rank)
+        self.target_year = target_year
+        self.params = params
+        self._rows = [(e, e.mean, e.sigma, e.size, e.batch_level, e.verified) for e in self.estimates]
+
+    def place(self, user_rank: int, levels: Collection[str] | None = None) -> Recommendation:
+        """冲/稳/保 for `user_rank`, drawing only on units of `levels` (all when None)."""
+        p = self.params
+        safe_z, match_z, reach_z = p.safe_z, p.match_z, p.reach_z
+        picks: dict[str, list[Pick]] = {t: [] for t in TIERS}
+        user_logit: dict[int, float] = {}
+        for e, mean, sigma, size, level, verified in self._rows:
+            if levels is not None and level not in levels:
+                continue
+            lu = user_logit.get(size)
+            if lu is None:
+                lu = user_logit[size] = _logit(user_rank, size)
+            z = (lu - mean) / sigma
+            if z > reach_z:
+                continue
+            tier = "保" if z <= safe_z else "稳" if z <= match_z else "冲"
+            if tier == "保" and not verified:
+                continue  # an unverified history never vouches for a safe choice
+            picks[tier].append(Pick(e.school_id, e.campus, level, tier, e.expected_rank, sigma, z, e.points))
+        # Nearest to the user first: 冲 from the most attainable up, 稳 and 保 from the best school down.
+        picks["冲"].sort(key=lambda k: (-k.expected_rank, k.z))
+        picks["稳"].sort(key=lambda k: (k.expected_rank, -k.z))
+        picks["保"].sort(key=lambda k: (k.expected_rank, -k.z))
+        shown = {t: v[: p.per_tier] for t, v in picks.items()}
+        points = [pt for v in shown.values() for k in v for pt in k.points]
+        derived = sum(1 for pt in points if pt.rank_source == "derived")
+        return Recommendation(
+            user_rank=user_rank,
+            target_year=self.target_year,
+            tiers=shown,
+            totals={t: len(v) for t, v in picks.items()},
+            years_used=tuple(sorted({pt.year for pt in points}, reverse=True)),
+            derived_share=derived / len(points) if points else 0.0,
+            tracks_used=tuple(sorted({pt.track for pt in points})),
+            levels=tuple(levels) if levels is not None else LEVELS,
+        )
+
+
 def recommend(
-    history: dict[tuple[int, str | None, str], dict[int, Cutoff]],
+    history: History,
     cohort: Callable[[int, str], int | None],
     user_rank: int,
     target_year: int,
@@ -104,65 +244,52 @@ def recommend(
     params: Params = Params(),
 ) -> Recommendation:
     """Place every school with history into 冲/稳/保 for `user_rank` in `target_year`."""
-    picks: dict[str, list[Pick]] = {t: [] for t in TIERS}
-    years: set[int] = set()
-    for (sid, campus, level), by_year in history.items():
-        pick = _place(sid, campus, level, by_year, cohort, user_rank, target_year, target_cohort, params)
-        if pick is None:
-            continue
-        picks[pick.tier].append(pick)
-    picks["冲"].sort(key=lambda p: (p.z, p.expected_rank))
-    picks["稳"].sort(key=lambda p: (-p.z, p.expected_rank))
-    picks["保"].sort(key=lambda p: (-p.z, p.expected_rank))
-    shown = {t: v[: params.per_tier] for t, v in picks.items()}
-    points = [pt for v in shown.values() for p in v for pt in p.points]
-    for pt in points:
-        years.add(pt.year)
-    derived = sum(1 for pt in points if pt.rank_source == "derived")
-    return Recommendation(
-        user_rank=user_rank,
-        target_year=target_year,
-        tiers=shown,
-        totals={t: len(v) for t, v in picks.items()},
-        years_used=tuple(sorted(years, reverse=True)),
-        derived_share=derived / len(points) if points else 0.0,
-        tracks_used=tuple(sorted({pt.track for pt in points})),
-    )
+    ladder = Ladder(estimate(history, cohort, target_year, target_cohort, params), target_year, params)
+    return ladder.place(user_rank)
 
 
-def _place(
-    sid: int,
-    campus: str | None,
-    level: str,
-    by_year: dict[int, Cutoff],
-    cohort: Callable[[int, str], int | None],
-    user_rank: int,
+def province_history(store: Store, province: str, track: str, before_year: int | None = None) -> History:
+    """Unit history of a province-track and the tracks comparable with it, before `before_year`."""
+    cutoffs = [c for t in equivalent_tracks(track) for c in store.province_cutoffs(province, t)]
+    return unit_history(cutoffs, before_year)
+
+
+def ladder_for(
+    store: Store, province: str, track: str, target_year: int, before_year: int | None = None, params: Params = Params()
+) -> Ladder:
+    """The ladder `shortlist` places a user on: history before `before_year`, ranks in `target_year`'s cohort."""
+    history = province_history(store, province, track, before_year)
+    target_cohort = store.cohort(province, target_year, track)
+    ests = estimate(history, lambda y, t: store.cohort(province, y, t), target_year, target_cohort, params)
+    return Ladder(ests, target_year, params)
+
+
+def shortlist(
+    store: Store,
+    province: str,
+    track: str,
+    rank: int,
     target_year: int,
-    target_cohort: int | None,
-    params: Params,
-) -> Pick | None:
-    recent = sorted(by_year, reverse=True)
-    if not recent or target_year - recent[0] > params.stale_years:
-        return None
-    verified_years = [y for y in recent if by_year[y].verified]
-    use = (verified_years or recent)[: params.max_years]
-    pts = [_point(by_year[y], cohort, target_cohort) for y in use]
-    logs = [math.log(p.equivalent_rank) for p in pts]
-    ws = params.weights[: len(logs)]
-    mean = sum(w * x for w, x in zip(ws, logs, strict=True)) / sum(ws)
-    if len(logs) > 1:
-        spread = math.sqrt(sum(w * (x - mean) ** 2 for w, x in zip(ws, logs, strict=True)) / sum(ws))
-        sigma = max(spread, params.spread_floor)
-    else:
-        sigma = params.one_year_floor
-    expected = math.exp(mean)
-    z = (math.log(max(user_rank, 1)) - mean) / sigma
-    tier = tier_of(z, params)
-    if tier is None:
-        return None
-    if tier == "保" and not all(p.verified for p in pts):
-        return None  # an unverified history never vouches for a safe choice
-    return Pick(sid, campus, level, tier, round(expected), sigma, z, tuple(pts))
+    before_year: int | None = None,
+    params: Params = Params(),
+    ladder: Ladder | None = None,
+) -> Recommendation:
+    """The list the bot shows: `per_tier` schools per tier, 本科 only when the rank clears the 本科 line.
+
+    Pass `ladder` (from `ladder_for` with the same arguments) to place many ranks on one history.
+    """
+    from bot.core import facts  # facts imports this module
+
+    table = store.table(province, track, target_year)
+    levels = facts.levels_within_reach(store, province, track, table, rank) if table else LEVELS
+    lad = ladder if ladder is not None else ladder_for(store, province, track, target_year, before_year, params)
+    return lad.place(rank, levels)
+
+
+def _logit(rank: int, size: int) -> float:
+    """Log-odds of a rank's share of the cohort: like log(rank) at the top, stretched at the bottom."""
+    p = min(max(rank, 0.5) / size, 1 - 0.5 / size)
+    return math.log(p / (1 - p))
 
 
 def tier_of(z: float, params: Params) -> str | None:
@@ -176,10 +303,12 @@ def tier_of(z: float, params: Params) -> str | None:
     return None
 
 
-def _point(c: Cutoff, cohort: Callable[[int, str], int | None], target_cohort: int | None) -> YearPoint:
+def _point(
+    c: Cutoff, cohort: Callable[[int, str], int | None], target_cohort: int | None, power: float = 1.0
+) -> YearPoint:
     assert c.min_rank is not None
     size = cohort(c.year, c.track)
-    eq = c.min_rank if not size or not target_cohort else max(1, round(c.min_rank / size * target_cohort))
+    eq = c.min_rank if not size or not target_cohort else max(1, round(c.min_rank * (target_cohort / size) ** power))
     return YearPoint(c.year, c.track, c.batch, c.min_score, c.min_rank, c.rank_source, eq, c.verified)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core import facts
-from bot.core.advise import Params, equivalent_tracks, recommend, unit_history
+from bot.core.advise import Params, equivalent_tracks, shortlist
 from bot.core.names import Mention, NameIndex, is_ambiguous
 from bot.core.parse import Query, parse
 from bot.core.store import Store
@@ -111,10 +111,10 @@ class Engine:
         qd["table_year"] = table.year
         qd["cohort"] = table.size
         placement = facts.placement(self.store, prov, track_used, table, rank, score)
+        rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params)
+        if rec.levels == ("本科",):
+            notes.append("位次在本科线以上，只列本科院校。")
         cutoffs = [c for t in equivalent_tracks(track_used) for c in self.store.province_cutoffs(prov, t)]
-        history = unit_history(cutoffs)
-        target_year = table.year
-        rec = recommend(history, lambda y, t: self.store.cohort(prov, y, t), rank, target_year, table.size, self.params)
         notes += facts.reach_notes(self.store, prov, track_used, rec, cutoffs)
         results = [self._result(p) for tier in ("冲", "稳", "保") for p in rec.tiers[tier]]
         qd["totals"] = rec.totals

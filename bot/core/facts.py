@@ -39,6 +39,18 @@ def placement(store: Store, prov: str, track: str, table: ScoreTable, rank: int,
     return out
 
 
+def levels_within_reach(store: Store, prov: str, track: str, table: ScoreTable, rank: int) -> tuple[str, ...]:
+    """本科 only when the user's score clears the lowest ordinary 本科 line, else 本科 and 专科."""
+    years = [y for y in store.control_line_years(prov, track) if y <= table.year] or store.control_line_years(prov, track)
+    if not years:
+        return ("本科", "专科")
+    lines = [s for b, s in store.control_lines(prov, max(years), track)
+             if nz.batch_level(b) == "本科" and "提前" not in b and b != nz.SPECIAL_TYPE_LINE]
+    if lines and table.score_of(rank) >= min(lines):
+        return ("本科",)
+    return ("本科", "专科")
+
+
 def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, cutoffs: list[Cutoff]) -> list[str]:
     """What the recommendation rests on and what the data lacks."""
     notes: list[str] = []
@@ -60,7 +72,8 @@ def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, cutoff
         if not years:
             notes.append(f"{prov}{track}{level}批院校录取数据暂缺。")
         elif latest is not None and years[-1] < latest:
-            notes.append(f"{prov}{track}{level}批院校数据只到{years[-1]}年，{years[-1] + 1}–{latest}年暂缺。")
+            gap = f"{latest}年" if years[-1] + 1 == latest else f"{years[-1] + 1}–{latest}年"
+            notes.append(f"{prov}{track}{level}批院校数据只到{years[-1]}年，{gap}暂缺。")
     if not any(rec.tiers.values()):
         notes.append("按现有数据没有找到匹配的学校。")
     elif not rec.tiers["保"]:

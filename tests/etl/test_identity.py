@@ -69,7 +69,8 @@ def test_resolver_paths(tmp_path: Path) -> None:
 
 def test_renames_newer_than_the_catalogue(tmp_path: Path) -> None:
     renames = tmp_path / "renames.tsv"
-    renames.write_text("# old\tnew\tyear\tnote\n闽江学院\t闽江大学\t2025\t\n旧名学院\t北京大学\t\t\n", encoding="utf-8")
+    renames.write_text("# old\tnew\tyear\tnote\n闽江学院\t闽江大学\t2025\t\n旧名学院\t北京大学\t\t\n"
+                       "北大医\t北京大学医学部\t\tspelling\n", encoding="utf-8")
     cat = build_catalogue([SchoolInfo(MOE, "闽江学院", moe_code="1"), SchoolInfo(MOE, "北京大学", moe_code="2")],
                           [], None, renames)
     r = SchoolResolver(cat)
@@ -77,3 +78,5 @@ def test_renames_newer_than_the_catalogue(tmp_path: Path) -> None:
     assert sid is not None and cat.schools[sid].name == "闽江大学"  # the school takes its new name
     assert r.resolve("闽江学院").school_id == sid  # and keeps the old one as an alias
     assert r.resolve("旧名学院").school_id == r.resolve("北京大学").school_id
+    med = r.resolve("北大医")
+    assert (med.school_id, med.campus) == (r.resolve("北京大学").school_id, "医学部")

@@ -39,7 +39,8 @@ def test_track_for_year(label: str, prov: str, year: int, expected: str | None) 
     ("raw", "expected"),
     [("本科一批", "本科一批"), ("一本", "本科一批"), ("本科二批", "本科二批"), ("本科批", "本科批"),
      ("本科普通批", "本科批"), ("专科批", "专科批"), ("高职高专批", "专科批"), ("本科提前批", "本科提前批"),
-     ("专科提前批", "专科提前批"), ("平行录取一段", "本科批"), ("平行录取二段", "专科批"), ("", "本科批")],
+     ("专科提前批", "专科提前批"), ("平行录取一段", "本科批"), ("平行录取二段", "专科批"), ("", "本科批"),
+     ("特殊类型招生录取控制线", "特殊类型招生线"), ("特控线(一本线、高优线)", "特殊类型招生线")],
 )
 def test_batch_label(raw: str, expected: str) -> None:
     assert nz.batch_label(raw) == expected
@@ -50,7 +51,7 @@ def test_batch_label(raw: str, expected: str) -> None:
     ("texts", "expected"),
     [(("护理学(国家专项)",), "国家专项"), (("计算机(中外合作办学)",), "中外合作"), (("少数民族预科班",), "预科"),
      (("临床医学(农村订单定向)",), "定向"), (("地方专项计划",), "地方专项"), (("民族学",), None),
-     (("计算机科学与技术", None, ""), None), ((), None)],
+     (("计算机科学与技术", None, ""), None), ((), None), (("普通类/非定向",), None)],
 )
 def test_special_plan(texts: tuple[str | None, ...], expected: str | None) -> None:
     assert nz.special_plan(*texts) == expected
