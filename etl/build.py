@@ -290,6 +290,7 @@ def _load_admissions(
     cols: dict[str, list[object]] = {k: [] for k in _ADM_COLS}
     track_cache: dict[tuple[str, str, int], str | None] = {}
     batch_cache: dict[tuple[str, str], str] = {}
+    remark_cache: dict[str, str | None] = {}
     dropped: Counter[str] = Counter()
     unresolved: Counter[str] = Counter()
     resolved = 0
@@ -314,7 +315,10 @@ def _load_admissions(
             unresolved[r.school] += 1
         else:
             resolved += 1
-        special = nz.special_plan(r.note, r.group, r.major, r.batch, r.track, nz.bracketed(r.school))
+        remark = remark_cache.get(r.school, "?")
+        if remark == "?":
+            remark = remark_cache[r.school] = nz.bracketed(r.school)
+        special = nz.special_plan(r.note, r.group, r.major, r.batch, r.track, remark)
         rank = r.min_rank if r.min_rank and r.min_rank > 0 else None
         rank_source = None if rank is None else ("derived" if r.rank_derived_by_source else "published")
         values = (r.province, r.year, track, batch, nz.batch_level(batch), r.batch, res.school_id, r.school, res.campus,
@@ -418,7 +422,7 @@ def _dedupe_admissions(con: duckdb.DuckDBPyConnection) -> None:
             ORDER BY q, rank_source NULLS LAST, source_file) = 1
     """)
     con.execute("DELETE FROM admissions")
-    con.execute("INSERT INTO admissions SELECT * FROM adm")
+    con.execute("INSERT INTO admissions SELECT * FROM adm ORDER BY school_id, province, year")  # zone maps: fast per school
     con.execute("DROP TABLE adm")
 
 

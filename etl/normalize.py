@@ -211,17 +211,25 @@ _SPECIAL_MARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+_MARK_LABEL: dict[str, str] = {}
+for _label, _marks in _SPECIAL_MARKS:
+    for _m in _marks:
+        _MARK_LABEL.setdefault(_m, _label)
+_LABEL_ORDER: dict[str, int] = {label: i for i, (label, _) in enumerate(_SPECIAL_MARKS)}
+_MARK_RE = re.compile("|".join(sorted(map(re.escape, _MARK_LABEL), key=len, reverse=True)))
+_NEGATED_RE = re.compile("非定向|不定向|非专项|非国家专项")
+
+
 def special_plan(*texts: str | None) -> str | None:
     """The special plan a row belongs to (国家专项, 中外合作 ...), or None for ordinary admission."""
-    joined = " ".join(unicodedata.normalize("NFKC", t) for t in texts if t)
-    for negated in ("非定向", "不定向", "非专项", "非国家专项"):
-        joined = joined.replace(negated, "")
+    joined = " ".join(t for t in texts if t)
     if not joined:
         return None
-    for label, marks in _SPECIAL_MARKS:
-        if any(m in joined for m in marks):
-            return label
-    return None
+    joined = _NEGATED_RE.sub("", joined)
+    labels = {_MARK_LABEL[m.group()] for m in _MARK_RE.finditer(joined)}
+    if not labels:
+        return None
+    return min(labels, key=_LABEL_ORDER.__getitem__)
 
 
 # ---------------------------------------------------------------------------

@@ -7,8 +7,10 @@ import logging
 import os
 import threading
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -117,6 +119,37 @@ class Strength:
     year: int | None
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Lazy(Mapping[K, V]):
+    """A read-only mapping whose values are loaded on first access (keys are known up front)."""
+
+    def __init__(self, keys: Iterable[K], load: Callable[[K], V]) -> None:
+        self._keys = list(dict.fromkeys(keys))
+        self._known = set(self._keys)
+        self._load = load
+        self._values: dict[K, V] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: K) -> V:
+        if key not in self._known:
+            raise KeyError(key)
+        value = self._values.get(key)
+        if value is None:
+            value = self._load(key)
+            with self._lock:
+                self._values[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 class Store:
     """Read-only access to one database file; hot tables are held in memory."""
 
@@ -146,22 +179,29 @@ class Store:
             for a, sid, k in self._q("SELECT alias, school_id, kind FROM school_aliases")
             if sid in self.schools
         ]
-        tables: dict[tuple[str, int, str], list[tuple[int, int]]] = defaultdict(list)
-        for p, y, t, s, r in self._q("SELECT province, year, track, score, rank FROM score_ranks ORDER BY score DESC"):
-            tables[(p, y, t)].append((s, r))
-        self.tables: dict[tuple[str, int, str], ScoreTable] = {
-            k: ScoreTable(k[0], k[1], k[2], tuple(s for s, _ in v), tuple(r for _, r in v)) for k, v in tables.items()
+        table_keys = [tuple(r) for r in self._q("SELECT province, year, track FROM cohorts ORDER BY ALL")]
+        self.cohorts: dict[tuple[str, int, str], int] = {
+            (p, y, t): n for p, y, t, n in self._q("SELECT province, year, track, size FROM cohorts")
         }
-        self.cutoffs: dict[tuple[str, str], list[Cutoff]] = defaultdict(list)
-        for row in self._q("""SELECT province, school_id, campus, year, track, batch, batch_level, min_score, min_rank,
-                                     rank_source, verified FROM school_cutoffs"""):
-            self.cutoffs[(row[0], row[4])].append(Cutoff(*row[1:]))
+        self.tables: Lazy[tuple[str, int, str], ScoreTable] = Lazy(table_keys, self._load_table)  # type: ignore[arg-type]
+        cut_keys = [tuple(r) for r in self._q("SELECT DISTINCT province, track FROM school_cutoffs ORDER BY ALL")]
+        self.cutoffs: Lazy[tuple[str, str], list[Cutoff]] = Lazy(cut_keys, self._load_cutoffs)  # type: ignore[arg-type]
         self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
         for p, y, t, b, s in self._q("SELECT province, year, track, batch, score FROM control_lines ORDER BY score DESC"):
             self.lines[(p, y, t)].append((b, s))
         self.build_info: dict[str, str] = dict(self._q("SELECT key, value FROM build_info"))  # type: ignore[arg-type]
-        log.info("store loaded: %d schools, %d aliases, %d score tables, %d cutoff lists",
+        log.info("store opened: %d schools, %d aliases, %d score tables, %d cutoff lists (loaded on use)",
                  len(self.schools), len(self.name_entries), len(self.tables), len(self.cutoffs))
+
+    def _load_table(self, key: tuple[str, int, str]) -> ScoreTable:
+        rows = self._q("SELECT score, rank FROM score_ranks WHERE province = ? AND year = ? AND track = ? "
+                       "ORDER BY score DESC", list(key))
+        return ScoreTable(key[0], key[1], key[2], tuple(r[0] for r in rows), tuple(r[1] for r in rows))
+
+    def _load_cutoffs(self, key: tuple[str, str]) -> list[Cutoff]:
+        rows = self._q("""SELECT school_id, campus, year, track, batch, batch_level, min_score, min_rank, rank_source,
+                                 verified FROM school_cutoffs WHERE province = ? AND track = ?""", list(key))
+        return [Cutoff(*r) for r in rows]
 
     def changed_on_disk(self) -> bool:
         """True when the database file was replaced since it was opened."""
@@ -194,8 +234,7 @@ class Store:
 
     def cohort(self, province: str, year: int, track: str) -> int | None:
         """Cohort size of a province-year-track, from its 一分一段 tail."""
-        t = self.tables.get((province, year, track))
-        return t.size if t else None
+        return self.cohorts.get((province, year, track))
 
     def control_lines(self, province: str, year: int, track: str) -> list[tuple[str, float]]:
         """Batch control lines (batch, score), highest first."""

@@ -20,7 +20,6 @@ back by year); the source's own spelling (`sourceSubjectRaw`) goes into `note` w
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 import re
 import zlib
@@ -29,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from etl.errors import SourceError
 from etl.normalize import province
@@ -107,11 +108,10 @@ def _load(path: Path) -> dict[str, Any]:
     try:
         if path.suffix == ".gz":
             with gzip.open(path, "rb") as fh:
-                data = json.load(fh)
+                data = orjson.loads(fh.read())
         else:
-            with path.open("rb") as fh:
-                data = json.load(fh)
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = orjson.loads(path.read_bytes())
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, orjson.JSONDecodeError) as exc:
         raise SourceError(path, f"cannot read JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise SourceError(path, "top-level JSON value is not an object")
