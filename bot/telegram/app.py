@@ -1,0 +1,135 @@
+"""Wiring: the Bot and its session, the Dispatcher with routers, middlewares and services; polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import os
+import secrets
+import signal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.core.answer import Engine
+from bot.core.errors import BotError
+from bot.settings import Settings
+from bot.telegram.charts import ChartMaker, find_cjk_font
+from bot.telegram.engines import Engines
+from bot.telegram.middlewares import EngineMiddleware, RateLimitMiddleware
+from bot.telegram.ratelimit import RateLimiter
+from bot.telegram.redact import redact_logs
+from bot.telegram.refresh import Refresher, etl_command
+from bot.telegram.routers import make_routers
+from bot.telegram.session import RetryPolicy, RetrySession
+from bot.telegram.views import Paging, bot_commands
+
+log = logging.getLogger(__name__)
+
+CONCURRENT_UPDATES = 256
+
+
+def make_bot(settings: Settings, policy: RetryPolicy = RetryPolicy()) -> Bot:
+    """A Bot on the retrying session, talking to TELEGRAM_API_BASE when set; plain-text messages."""
+    api = TelegramAPIServer.from_base(settings.api_base) if settings.api_base else PRODUCTION
+    assert settings.token is not None
+    return Bot(settings.token, session=RetrySession(policy, api=api), default=DefaultBotProperties(parse_mode=None))
+
+
+def build_dispatcher(*, settings: Settings, engines: Engines, charts: ChartMaker, refresher: Refresher,
+                     paging: Paging = Paging(), limiter: RateLimiter | None = None,
+                     inline_limiter: RateLimiter | None = None) -> Dispatcher:
+    """The Dispatcher: services by name (dp["engines"] ...), middlewares, routers, start-up and shutdown."""
+    dp = Dispatcher(disable_fsm=True, settings=settings, engines=engines, charts=charts, refresher=refresher,
+                    paging=paging, limiter=limiter or RateLimiter(capacity=10, per_second=0.5),
+                    inline_limiter=inline_limiter or RateLimiter(capacity=30, per_second=2.0))
+    dp.update.outer_middleware(EngineMiddleware())
+    dp.message.middleware(RateLimitMiddleware("limiter"))
+    dp.callback_query.middleware(RateLimitMiddleware("limiter"))
+    dp.inline_query.middleware(RateLimitMiddleware("inline_limiter"))
+    dp.include_routers(*make_routers())
+    dp.startup.register(_register_commands)
+    dp.shutdown.register(_close_services)
+    return dp
+
+
+async def _register_commands(bot: Bot) -> None:
+    try:
+        await bot.set_my_commands(bot_commands())
+    except TelegramAPIError as exc:  # the menu is a convenience: answer anyway
+        log.warning("command menu not registered: %s", exc)
+
+
+async def _close_services(refresher: Refresher, charts: ChartMaker, engines: Engines) -> None:
+    await refresher.stop()
+    charts.close()
+    await engines.close()
+
+
+def run_bot(settings: Settings, db: Path, *, webhook: str | None = None, listen: str = "127.0.0.1:8080",
+            secret: str | None = None) -> int:
+    """Run the Telegram bot until SIGINT/SIGTERM; returns the exit code."""
+    if settings.token:
+        redact_logs(settings.token)
+    try:
+        engine = Engine.open(db)
+    except BotError as exc:
+        log.error("%s", exc)
+        return 1
+    return asyncio.run(_serve(settings, db, engine, webhook, listen, secret))
+
+
+async def _serve(settings: Settings, db: Path, engine: Engine, webhook: str | None, listen: str,
+                 secret: str | None) -> int:
+    bot = make_bot(settings)
+    dp = build_dispatcher(settings=settings, engines=Engines(engine), charts=ChartMaker(find_cjk_font()),
+                          refresher=Refresher(etl_command(settings, db)))
+    # Everything built so far (aiogram's models, the engine's tables) lives as long as the process: keep
+    # it out of the garbage collector's full passes, which otherwise stall the loop for 100+ ms under load.
+    gc.collect()
+    gc.freeze()
+    if webhook:
+        return await _run_webhook(dp, bot, webhook, listen, secret or os.environ.get("GAOKAO_WEBHOOK_SECRET"))
+    dp.startup.register(_drop_webhook)
+    log.info("long polling %s", settings.api_base or "api.telegram.org")
+    await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(), polling_timeout=25,
+                           tasks_concurrency_limit=CONCURRENT_UPDATES)
+    return 0
+
+
+async def _drop_webhook(bot: Bot) -> None:
+    await bot.delete_webhook(drop_pending_updates=False)
+
+
+async def _run_webhook(dp: Dispatcher, bot: Bot, url: str, listen: str, secret: str | None) -> int:
+    """Serve `url`'s path on `listen`; Telegram must send the secret token with every request."""
+    secret = secret or secrets.token_urlsafe(32)
+    host, _, port = listen.rpartition(":")
+    app = web.Application()
+    SimpleRequestHandler(dp, bot, secret_token=secret).register(app, path=urlsplit(url).path or "/")
+    setup_application(app, dp, bot=bot)
+
+    async def set_webhook(bot: Bot, **_: Any) -> None:
+        await bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types())
+
+    dp.startup.register(set_webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, host or "127.0.0.1", int(port)).start()
+    log.info("webhook listening on %s", listen)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await runner.cleanup()
+    await bot.session.close()
+    return 0

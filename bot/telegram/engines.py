@@ -1,0 +1,196 @@
+"""The serving engine: answers run in worker threads, and a replaced database file is swapped in live.
+
+Why not `Engine.reloaded()`: DuckDB shares one database instance per path within a process, so
+opening the replaced file while the old engine is still open (and answering) returns the *old*
+data. The new file is therefore opened through a fresh hard link (a copy where links are not
+possible), which is removed again as soon as it is open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import functools
+import itertools
+import logging
+import os
+import shutil
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from bot.core.answer import Answer, Engine
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+STAT_INTERVAL = 1.0  # seconds between checks whether the database file was replaced
+DRAIN_TIMEOUT = 30.0  # how long an old engine may keep serving in-flight answers after a swap
+RETRY_AFTER_FAILURE = 60.0  # a replaced file that failed to open is tried again after this
+CACHE_SIZE = 2048  # answers kept per engine: inline queries and tier buttons ask the same again and again
+DEEP_PER_TIER = 40  # schools per tier behind the tier buttons (the first answer shows the engine's default)
+
+
+class _Slot:
+    """An engine (and a deep twin on the same store, for tier pages), its users right now, recent answers."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.deep = Engine(engine.store, dataclasses.replace(engine.params, per_tier=DEEP_PER_TIER))
+        self.inflight = 0
+        self.answers: OrderedDict[tuple[bool, str], Answer] = OrderedDict()
+
+    def remember(self, key: tuple[bool, str], answer: Answer) -> Answer:
+        self.answers[key] = answer
+        if len(self.answers) > CACHE_SIZE:
+            self.answers.popitem(last=False)
+        return answer
+
+
+@dataclass(frozen=True, slots=True)
+class Core:
+    """The engine pinned for one update (it stays open until the update is done)."""
+
+    slot: _Slot
+    engines: Engines
+
+    @property
+    def engine(self) -> Engine:
+        """The pinned engine."""
+        return self.slot.engine
+
+    async def answer(self, text: str) -> Answer:
+        """`engine.answer(text)` in a worker thread; a repeated text is answered from memory.
+
+        Answers are shared between updates, so doors must not modify them (they only read, or
+        `dataclasses.replace`); the memory goes with the engine when a new database is swapped in.
+        """
+        return await self._answer(False, text)
+
+    async def tiers(self, text: str) -> Answer:
+        """Like `answer`, with up to DEEP_PER_TIER schools per tier (for the tier pages)."""
+        return await self._answer(True, text)
+
+    async def _answer(self, deep: bool, text: str) -> Answer:
+        key = (deep, text)
+        cached = self.slot.answers.get(key)
+        if cached is not None:
+            self.slot.answers.move_to_end(key)
+            return cached
+        engine = self.slot.deep if deep else self.slot.engine
+        return self.slot.remember(key, await self.engines.run(engine.answer, text))
+
+    async def call(self, fn: Callable[..., T], *args: object) -> T:
+        """Any other blocking core call (store queries) in a worker thread."""
+        return await self.engines.run(fn, *args)
+
+
+class Engines:
+    """Holds the current engine; `reload()` opens the new file while the old one keeps answering."""
+
+    def __init__(self, engine: Engine, workers: int = 4) -> None:
+        self.db = engine.store.path
+        self._served = _stat(self.db)
+        self._links = itertools.count(1)
+        self._slot = _Slot(engine)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="engine")
+        self._reload: asyncio.Task[bool] | None = None
+        self._checked = time.monotonic()
+
+    @property
+    def current(self) -> Engine:
+        """The engine new updates get."""
+        return self._slot.engine
+
+    async def run(self, fn: Callable[..., T], *args: object) -> T:
+        """Run a blocking core call in a worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
+
+    @contextmanager
+    def lease(self) -> Iterator[Core]:
+        """Pin the current engine for the duration of one update."""
+        slot = self._slot
+        slot.inflight += 1
+        try:
+            yield Core(slot, self)
+        finally:
+            slot.inflight -= 1
+
+    def maybe_reload(self) -> None:
+        """Start a background reload when the database file was replaced (checked at most once a second)."""
+        now = time.monotonic()
+        if now - self._checked < STAT_INTERVAL or self._reload is not None:
+            return
+        self._checked = now
+        if self.changed_on_disk():
+            self._start_reload()
+
+    def changed_on_disk(self) -> bool:
+        """True when the database file was replaced since the served engine opened it."""
+        try:
+            return _stat(self.db) != self._served
+        except FileNotFoundError:
+            return False
+
+    async def reload(self) -> bool:
+        """Open the replaced database and swap it in; True when the engine changed. Single-flight."""
+        return await asyncio.shield(self._start_reload())
+
+    def _start_reload(self) -> asyncio.Task[bool]:
+        if self._reload is None:
+            self._reload = asyncio.get_running_loop().create_task(self._swap())
+            self._reload.add_done_callback(self._reload_done)
+        return self._reload
+
+    def _reload_done(self, task: asyncio.Task[bool]) -> None:
+        self._reload = None
+        if not task.cancelled() and task.exception() is not None:
+            self._checked = time.monotonic() + RETRY_AFTER_FAILURE
+            log.error("database reload failed, still serving %s", self.current.store.path, exc_info=task.exception())
+
+    async def _swap(self) -> bool:
+        old = self._slot
+        if not self.changed_on_disk():
+            return False
+        self._slot, self._served = await self.run(self._open_current, old.engine)
+        log.info("database reloaded: %s (built %s)", self.db, self.current.store.build_info.get("built_at"))
+        await self._retire(old)
+        return True
+
+    def _open_current(self, old: Engine) -> tuple[_Slot, tuple[int, int, float]]:
+        """Open the file now at `self.db` under a path of its own (see the module docstring)."""
+        alias = self.db.with_name(f".{self.db.name}.open-{os.getpid()}-{next(self._links)}")
+        try:
+            os.link(self.db, alias)
+            stat = _stat(alias)
+        except OSError:
+            stat = _stat(self.db)
+            shutil.copyfile(self.db, alias)
+        try:
+            return _Slot(Engine.open(alias, old.params)), stat
+        finally:
+            alias.unlink(missing_ok=True)
+
+    async def _retire(self, slot: _Slot) -> None:
+        deadline = time.monotonic() + DRAIN_TIMEOUT
+        while slot.inflight > 0 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        await self.run(slot.engine.store.close)
+
+    async def close(self) -> None:
+        """Close the store and stop the worker threads."""
+        if self._reload is not None:
+            self._reload.cancel()
+        await self.run(self._slot.engine.store.close)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _stat(path: Path) -> tuple[int, int, float]:
+    st = os.stat(path)
+    return (st.st_ino, st.st_size, st.st_mtime)

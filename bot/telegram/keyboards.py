@@ -1,0 +1,111 @@
+"""Inline keyboards and their callback data: short, and self-contained so buttons survive a restart.
+
+Every button carries what is needed to recompute its answer (province, track, rank ...), never a
+key into server memory; Telegram allows 64 bytes, the longest packs stay under 60.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.core.answer import Answer
+
+TIERS = ("冲", "稳", "保")
+
+
+class TierCb(CallbackData, prefix="t"):
+    """One page of one tier for a province-track-rank; `m`: o = open as new message, v = view, c = choose."""
+
+    p: str  # province
+    k: str  # track used
+    r: int  # rank
+    y: int = 0  # year asked, 0 = latest
+    t: str = "冲"
+    n: int = 0  # page
+    m: str = "v"
+    a: int = 0  # in "c" mode: the first school chosen
+
+
+class HistCb(CallbackData, prefix="h"):
+    """A school's cutoff-rank trend (chart and numbers) in a province ('' = its home province)."""
+
+    s: int
+    p: str = ""
+
+
+class CmpCb(CallbackData, prefix="c"):
+    """Two schools compared: `g` 0 = text, 1 = trend chart side by side."""
+
+    a: int
+    b: int
+    p: str = ""
+    g: int = 0
+
+
+def _short(name: str, limit: int = 18) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def for_answer(answer: Answer) -> InlineKeyboardMarkup | None:
+    """Buttons under a chat answer: tiers to page through, a school's trend, a comparison chart."""
+    kb = InlineKeyboardBuilder()
+    if answer.intent in ("rank", "score") and answer.results and not answer.problem:
+        q = answer.query
+        totals: dict[str, int] = q.get("totals", {})
+        for tier in TIERS:
+            if totals.get(tier):
+                kb.button(text=f"{tier} {totals[tier]}所 ›",
+                          callback_data=TierCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0,
+                                               t=tier, m="o"))
+    elif answer.intent in ("school", "major") and answer.school and answer.school.get("cutoffs"):
+        s = answer.school
+        kb.button(text="📈 历年录取位次走势", callback_data=HistCb(s=s["school_id"], p=s.get("cutoffs_in") or ""))
+    elif answer.intent == "compare" and len(answer.schools) == 2:
+        a, b = answer.schools
+        kb.button(text="📊 两校录取位次走势", callback_data=CmpCb(a=a["school_id"], b=b["school_id"],
+                                                                   p=a.get("cutoffs_in") or "", g=1))
+    return kb.as_markup() if kb.buttons else None
+
+
+def _switch_row(cb: TierCb, totals: dict[str, int]) -> list[InlineKeyboardButton]:
+    return [
+        InlineKeyboardButton(text=f"·{t}·" if t == cb.t else t,
+                             callback_data=cb.model_copy(update={"t": t, "n": 0, "m": "v", "a": 0}).pack())
+        for t in TIERS if totals.get(t) or t == cb.t
+    ]
+
+
+def tier_view(cb: TierCb, rows: list[dict[str, Any]], pages: int, totals: dict[str, int]) -> InlineKeyboardMarkup:
+    """A tier page: each school's trend, previous/next page, other tiers, and 'compare two'."""
+    kb = InlineKeyboardBuilder()
+    for r in rows:
+        kb.row(InlineKeyboardButton(text=f"📈 {_short(r['school'])}",
+                                    callback_data=HistCb(s=r["school_id"], p=cb.p).pack()))
+    nav = []
+    if cb.n > 0:
+        nav.append(InlineKeyboardButton(text="‹ 上一页", callback_data=cb.model_copy(update={"n": cb.n - 1, "m": "v"}).pack()))
+    if cb.n + 1 < pages:
+        nav.append(InlineKeyboardButton(text="下一页 ›", callback_data=cb.model_copy(update={"n": cb.n + 1, "m": "v"}).pack()))
+    if nav:
+        kb.row(*nav)
+    kb.row(*_switch_row(cb, totals))
+    if len(rows) >= 2:
+        kb.row(InlineKeyboardButton(text="⚖ 从列表选两所对比", callback_data=cb.model_copy(update={"m": "c", "a": 0}).pack()))
+    return kb.as_markup()
+
+
+def picker(cb: TierCb, rows: list[dict[str, Any]]) -> InlineKeyboardMarkup:
+    """Choose the first school (`cb.a` == 0), then the second one, from a tier page."""
+    kb = InlineKeyboardBuilder()
+    for r in rows:
+        sid = r["school_id"]
+        if sid == cb.a:
+            continue
+        data = (CmpCb(a=cb.a, b=sid, p=cb.p) if cb.a else cb.model_copy(update={"a": sid})).pack()
+        kb.row(InlineKeyboardButton(text=_short(r["school"]), callback_data=data))
+    kb.row(InlineKeyboardButton(text="‹ 返回", callback_data=cb.model_copy(update={"m": "v", "a": 0}).pack()))
+    return kb.as_markup()

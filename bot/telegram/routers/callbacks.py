@@ -1,0 +1,98 @@
+"""Inline buttons: page through a tier, switch tier, a school's trend chart, compare two schools from a list."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.telegram.charts import ChartMaker, Trend, school_trend, trend_text
+from bot.telegram.engines import Core
+from bot.telegram.keyboards import CmpCb, HistCb, TierCb, picker, tier_view
+from bot.telegram.replies import answer_text, send_chart, send_parts
+from bot.telegram.views import Paging, compare_query, picker_text, rank_query, tier_rows, tier_text
+
+EXPIRED = "这个按钮已失效（数据可能已更新），请重新提问。"
+
+
+async def _show(cq: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup, new: bool) -> None:
+    """Edit the message under the button, or send a new one (first open, or the old one is gone)."""
+    msg = cq.message
+    if msg is None:
+        return
+    if new or not isinstance(msg, Message):
+        await bot.send_message(msg.chat.id, text, parse_mode=None, reply_markup=markup)
+        return
+    try:
+        await msg.edit_text(text, parse_mode=None, reply_markup=markup)
+    except TelegramBadRequest as exc:
+        if "not modified" not in exc.message:  # a double tap on the same page is fine
+            raise
+
+
+async def on_tier(cq: CallbackQuery, callback_data: TierCb, bot: Bot, core: Core, paging: Paging) -> None:
+    """A tier page (m=o/v), or the compare picker on it (m=c)."""
+    cb = callback_data
+    answer = await core.tiers(rank_query(cb))
+    if answer.problem or answer.intent not in ("rank", "score"):
+        await cq.answer(EXPIRED, show_alert=True)
+        return
+    rows, pages = tier_rows(answer, cb, paging.page)
+    if cb.m == "c":
+        names = {r["school_id"]: r["school"] for r in rows}
+        await _show(cq, bot, picker_text(names, cb.a), picker(cb, rows), new=False)
+    else:
+        text = tier_text(answer, cb, rows, pages, paging.page)
+        await _show(cq, bot, text, tier_view(cb, rows, pages, answer.query.get("totals", {})), new=cb.m == "o")
+    await cq.answer()
+
+
+async def _send_trends(cq: CallbackQuery, bot: Bot, charts: ChartMaker, trends: list[Trend]) -> None:
+    if cq.message is None:
+        return
+    text = trend_text(trends, charts.ascii_only)
+    if not any(t.series for t in trends):
+        await send_parts(bot, cq.message.chat.id, [text])
+        return
+    await send_chart(bot, cq.message.chat.id, await charts.png(trends), text)
+
+
+async def on_history(cq: CallbackQuery, callback_data: HistCb, bot: Bot, core: Core, charts: ChartMaker) -> None:
+    """A school's cutoff-rank trend: a chart and the numbers."""
+    trend = await core.call(school_trend, core.engine.store, callback_data.s, callback_data.p)
+    if trend is None:
+        await cq.answer(EXPIRED, show_alert=True)
+        return
+    await cq.answer()
+    await _send_trends(cq, bot, charts, [trend])
+
+
+async def on_compare(cq: CallbackQuery, callback_data: CmpCb, bot: Bot, core: Core, charts: ChartMaker,
+                     paging: Paging) -> None:
+    """Two schools: the core's comparison (g=0) or their trends side by side (g=1)."""
+    cb, store = callback_data, core.engine.store
+    a, b = store.schools.get(cb.a), store.schools.get(cb.b)
+    if a is None or b is None or cq.message is None:
+        await cq.answer(EXPIRED, show_alert=True)
+        return
+    await cq.answer()
+    if cb.g:
+        trends = [await core.call(school_trend, store, sid, cb.p) for sid in (cb.a, cb.b)]
+        await _send_trends(cq, bot, charts, [t for t in trends if t is not None])
+    else:
+        await answer_text(bot, cq.message.chat.id, core, compare_query(a.name, b.name, cb.p), paging)
+
+
+async def on_stale(cq: CallbackQuery) -> None:
+    """A button this version does not know (old message, or malformed data)."""
+    await cq.answer(EXPIRED, show_alert=True)
+
+
+def make_router() -> Router:
+    """The callbacks router."""
+    router = Router(name="callbacks")
+    router.callback_query.register(on_tier, TierCb.filter(F.t.in_({"冲", "稳", "保"})))
+    router.callback_query.register(on_history, HistCb.filter())
+    router.callback_query.register(on_compare, CmpCb.filter())
+    router.callback_query.register(on_stale)
+    return router

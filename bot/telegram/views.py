@@ -1,0 +1,121 @@
+"""Telegram-only views built from the core's structured answer: help, tier pages, inline titles."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram.types import BotCommand
+
+from bot.core.answer import Answer
+from bot.core.render import help_text
+from bot.telegram.keyboards import TierCb
+
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    # command, menu description, example arguments
+    ("rank", "按位次查能上的学校（冲/稳/保）", "河南 理科 447200"),
+    ("score", "按分数查能上的学校", "河南 理科 580分"),
+    ("compare", "两所学校对比", "郑州大学 河南大学"),
+    ("major", "某校某专业的录取线和排名", "郑州大学 土木工程"),
+    ("school", "学校概况和历年录取线", "郑州大学"),
+    ("datainfo", "数据版本和覆盖范围", ""),
+    ("help", "用法和示例", ""),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """How many schools a first answer shows per tier, and a tier page."""
+
+    first: int = 5
+    page: int = 8
+
+
+def bot_commands() -> list[BotCommand]:
+    """The command menu registered with setMyCommands."""
+    return [BotCommand(command=c, description=d) for c, d, _ in COMMANDS]
+
+
+def full_help(username: str | None) -> str:
+    """The core's help text plus the commands, groups and inline mode."""
+    lines = [help_text(), "", "命令（示例）："]
+    lines += [f"/{c} {ex}".rstrip() + f" — {d}" for c, d, ex in COMMANDS]
+    lines += ["", "在群里：发命令，或 @我，或回复我的消息。"]
+    if username:
+        lines.append(f"在任意聊天里输入 @{username} 河南 理科 447200 可直接发出查询结果。")
+    return "\n".join(lines)
+
+
+def first_page(answer: Answer, per_tier: int) -> Answer:
+    """The answer with at most `per_tier` schools per tier (the rest is reached by buttons)."""
+    if not answer.results:
+        return answer
+    seen: dict[str, int] = {}
+    kept = []
+    for r in answer.results:
+        seen[r["tier"]] = seen.get(r["tier"], 0) + 1
+        if seen[r["tier"]] <= per_tier:
+            kept.append(r)
+    return dataclasses.replace(answer, results=kept)
+
+
+def rank_query(cb: TierCb) -> str:
+    """The message that recomputes a tier button's answer."""
+    return f"{cb.p} {cb.k} 位次{cb.r}" + (f" {cb.y}年" if cb.y else "")
+
+
+def tier_rows(answer: Answer, cb: TierCb, size: int) -> tuple[list[dict[str, Any]], int]:
+    """The schools on the page `cb.n` of tier `cb.t`, and the number of pages."""
+    rows = [r for r in answer.results if r["tier"] == cb.t]
+    pages = max(1, math.ceil(len(rows) / size))
+    return rows[cb.n * size:(cb.n + 1) * size], pages
+
+
+def tier_text(answer: Answer, cb: TierCb, rows: list[dict[str, Any]], pages: int, size: int) -> str:
+    """A tier page as chat text."""
+    q = answer.query
+    total = q.get("totals", {}).get(cb.t, 0)
+    listed = sum(1 for r in answer.results if r["tier"] == cb.t)
+    head = f"{q['province']}{q['track_used']} 位次{q['rank']:,} ·【{cb.t}】共{total}所"
+    head += f"（可翻看前{listed}所）" if listed < total else ""
+    lines = [head, f"第{cb.n + 1}/{pages}页："]
+    for i, r in enumerate(rows, start=cb.n * size + 1):
+        meta = " · ".join(str(x) for x in (r.get("city"), r.get("level"), "/".join(r.get("tags") or []) or None) if x)
+        rank = "位次暂缺" if r["cutoff_rank"] is None else f"位次{r['cutoff_rank']:,}"
+        score = "" if r["cutoff_score"] is None else f"{r['cutoff_score']:g}分/"
+        lines.append(f"{i}. {r['school']}  {meta}")
+        lines.append(f"   {r['year']} {r['batch']}：{score}{rank}" + ("（未核验）" if not r["verified"] else ""))
+    if not rows:
+        lines.append("  （暂无）")
+    return "\n".join(lines)
+
+
+def picker_text(names: dict[int, str], first: int) -> str:
+    """The prompt of the compare picker."""
+    if not first:
+        return "选择要对比的第一所学校："
+    return f"已选 {names.get(first, first)}，再选一所："
+
+
+def compare_query(a: str, b: str, province: str) -> str:
+    """The message that asks the core to compare two schools."""
+    return f"{province} {a}和{b}对比".strip()
+
+
+def inline_title(answer: Answer) -> str:
+    """A one-line title for an inline result."""
+    q = answer.query
+    if answer.problem:
+        return "无法回答：" + answer.problem[:40]
+    if answer.intent in ("rank", "score"):
+        t = q.get("totals", {})
+        return f"{q['province']}{q['track_used']} 位次{q['rank']:,}：冲{t.get('冲', 0)} 稳{t.get('稳', 0)} 保{t.get('保', 0)}"
+    if answer.intent == "compare":
+        return f"{q['school_a']} 与 {q['school_b']} 对比"
+    if answer.intent == "major" and answer.major:
+        return f"{q['school_a']} · {answer.major['name']}"
+    if answer.intent == "school":
+        return f"{q['school_a']} 概况与录取线"
+    return "高考志愿助手：用法"

@@ -1,0 +1,118 @@
+"""Inline keyboards: tier pages, tier switch, a school's trend chart, compare two from a list; inline mode."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, EditMessageText, SendMessage, SendPhoto
+
+from bot.telegram.keyboards import CmpCb, HistCb, TierCb
+from bot.telegram.views import Paging
+from tests.telegram import fake_api
+from tests.telegram.conftest import Harness, make_harness
+
+
+@pytest.fixture
+async def paged(tg_db: Path) -> AsyncIterator[Harness]:
+    """One school per page, so the tiny database has several pages."""
+    harness = await make_harness(tg_db, paging=Paging(first=1, page=1))
+    yield harness
+    await harness.engines.close()
+
+
+def buttons(req: SendMessage | EditMessageText) -> list[tuple[str, str]]:
+    assert req.reply_markup is not None
+    return [(b.text, b.callback_data or "") for row in req.reply_markup.inline_keyboard for b in row]
+
+
+def test_callback_data_fits_in_64_bytes() -> None:
+    worst = [TierCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, t="冲", n=99, m="c", a=2_147_483_647),
+             CmpCb(a=2_147_483_647, b=2_147_483_646, p="黑龙江", g=1), HistCb(s=2_147_483_647, p="黑龙江")]
+    for cb in worst:
+        assert len(cb.pack().encode()) <= 64, cb.pack()
+
+
+async def test_first_answer_shows_one_per_tier_and_offers_more(paged: Harness) -> None:
+    (msg,) = await paged.say("河南 理科 500分")
+    assert "列前1所" in msg.text
+    assert buttons(msg)[0][1] == TierCb(p="河南", k="物理类", r=254, t="保", m="o").pack()
+
+
+async def test_tier_button_opens_a_page_as_a_new_message_then_pages_by_editing(paged: Harness) -> None:
+    sent = await paged.press(TierCb(p="河南", k="物理类", r=254, t="保", m="o").pack())
+    assert [type(r) for r in sent] == [SendMessage, AnswerCallbackQuery]
+    assert "【保】" in sent[0].text and "第1/" in sent[0].text
+    nxt = dict(buttons(sent[0]))["下一页 ›"]
+    sent = await paged.press(nxt)
+    assert [type(r) for r in sent] == [EditMessageText, AnswerCallbackQuery]
+    assert "第2/" in sent[0].text and "‹ 上一页" in dict(buttons(sent[0]))
+
+
+async def test_tier_switch_row_marks_the_current_tier(paged: Harness) -> None:
+    sent = await paged.press(TierCb(p="河南", k="物理类", r=120, t="稳", m="v").pack())
+    labels = [t for t, _ in buttons(sent[0])]
+    assert "·稳·" in labels and "保" in labels
+
+
+async def test_history_button_sends_a_png_with_the_numbers(h: Harness) -> None:
+    sent = await h.press(HistCb(s=2, p="河南").pack())
+    photo = next(r for r in sent if isinstance(r, SendPhoto))
+    assert photo.photo.data.startswith(b"\x89PNG")
+    assert "郑州大学" in photo.caption and "位次185" in photo.caption and "2023" in photo.caption
+    assert any(isinstance(r, AnswerCallbackQuery) for r in sent)
+
+
+async def test_compare_two_schools_picked_from_a_tier_page(h: Harness) -> None:
+    page = TierCb(p="河南", k="物理类", r=120, t="保", m="v")
+    sent = await h.press(page.model_copy(update={"m": "c"}).pack())
+    assert "第一所" in sent[0].text
+    first = buttons(sent[0])[0][1]
+    sent = await h.press(first)
+    assert "再选一所" in sent[0].text
+    second = buttons(sent[0])[0][1]
+    assert second.startswith("c:")
+    sent = await h.press(second)
+    texts = [r.text for r in sent if isinstance(r, SendMessage)]
+    assert len(texts) == 1 and "对比" in texts[0]
+    chart = buttons(next(r for r in sent if isinstance(r, SendMessage)))[0][1]
+    sent = await h.press(chart)
+    photo = next(r for r in sent if isinstance(r, SendPhoto))
+    assert "A = " in photo.caption and "B = " in photo.caption  # no CJK font: the chart says A/B
+
+
+async def test_buttons_survive_a_restart(tg_db: Path) -> None:
+    first = await make_harness(tg_db)
+    (msg,) = await first.say("河南 理科 500分")
+    data = buttons(msg)[0][1]
+    await first.engines.close()
+    again = await make_harness(tg_db)  # a new process: nothing in memory but the button's own data
+    sent = await again.press(data)
+    assert isinstance(sent[0], SendMessage) and "【保】" in sent[0].text
+    await again.engines.close()
+
+
+async def test_stale_or_unknown_buttons_get_a_polite_alert(h: Harness) -> None:
+    for data in (HistCb(s=999_999, p="河南").pack(), "zz:old:button", CmpCb(a=2, b=999_999).pack(),
+                 TierCb(p="西藏", k="理科", r=100, t="保").pack()):
+        sent = await h.press(data)
+        assert len(sent) == 1 and isinstance(sent[0], AnswerCallbackQuery) and sent[0].show_alert, data
+
+
+async def test_inline_query_offers_the_answer_to_post(h: Harness) -> None:
+    h.session.clear()
+    await h.feed(fake_api.inline("河南 理科 447200", user_id=5))
+    (req,) = h.session.sends()
+    assert isinstance(req, AnswerInlineQuery)
+    (article,) = req.results
+    assert "河南" in article.title
+    assert len(article.input_message_content.message_text) <= 4096
+    assert article.input_message_content.parse_mode is None
+
+
+async def test_empty_inline_query_offers_the_help(h: Harness) -> None:
+    h.session.clear()
+    await h.feed(fake_api.inline("", user_id=5))
+    (req,) = h.session.sends()
+    assert "河南 理科 447200" in req.results[0].input_message_content.message_text
