@@ -58,9 +58,10 @@ class Engine:
         """A new engine on the current file if it changed on disk, else self."""
         if not self.store.changed_on_disk():
             return self
-        fresh = Engine.open(self.store.path, self.params)
+        # DuckDB shares one database instance per path within a process: close the old file
+        # first, or the "new" connection would still read the replaced one.
         self.store.close()
-        return fresh
+        return Engine.open(self.store.path, self.params)
 
     def answer(self, text: str) -> Answer:
         """Understand one message and answer it."""

@@ -157,6 +157,14 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dic
         key = _core(best) if major_text in best else major_text
     rows = store.major_cutoffs(sid, key, prov) if key else []
     rows = [r for r in rows if r.special is None] or rows
+    seen: set[tuple[object, ...]] = set()
+    unique = []
+    for r in rows:  # the same cutoff from two files differs only in its batch label
+        ident = (r.province, r.year, r.track, r.major, r.min_score, r.min_rank)
+        if ident not in seen:
+            seen.add(ident)
+            unique.append(r)
+    rows = unique
     cutoffs = [
         {"province": r.province, "year": r.year, "track": r.track, "batch": r.batch, "major": r.major, "group": r.grp,
          "cutoff_score": r.min_score, "cutoff_rank": r.min_rank, "rank_source": r.rank_source,

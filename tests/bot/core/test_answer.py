@@ -92,3 +92,19 @@ def test_engine_reloads_a_replaced_file(tiny_db: Path, tmp_path: Path) -> None:
     e2 = e.reloaded()
     assert e2 is not e
     assert e2.answer("郑大怎么样").intent == "school"
+
+
+def test_reload_serves_the_new_data(tiny_db: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "db.duckdb"
+    shutil.copy(tiny_db, path)
+    e = Engine.open(path)
+    assert e.store.build_info["built_at"].startswith("2026-01-01")
+    fresh = tmp_path / "new.duckdb"
+    shutil.copy(tiny_db, fresh)
+    con = duckdb.connect(str(fresh))
+    con.execute("UPDATE build_info SET value = '2026-11-25T00:00:00+00:00' WHERE key = 'built_at'")
+    con.close()
+    fresh.replace(path)
+    assert e.reloaded().store.build_info["built_at"].startswith("2026-11-25")
