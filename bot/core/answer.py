@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core import facts
-from bot.core.advise import Params, equivalent_tracks, shortlist
+from bot.core.advise import Ladder, Params, equivalent_tracks, ladder_for, shortlist
 from bot.core.names import Mention, NameIndex, is_ambiguous
 from bot.core.parse import Query, parse
 from bot.core.store import Store
@@ -45,6 +46,9 @@ class Engine:
     def __init__(self, store: Store, params: Params = Params()) -> None:
         self.store = store
         self.params = params
+        self._ladders: dict[tuple[str, str, int], Ladder] = {}  # hot path: built once per province-track-year
+        self._coverages: dict[tuple[str, str], dict[str, set[int]]] = {}
+        self._lock = threading.Lock()
         t0 = time.perf_counter()
         self.names = NameIndex(store.name_entries)
         log.info("name index built in %.0f ms", 1000 * (time.perf_counter() - t0))
@@ -112,14 +116,49 @@ class Engine:
         qd["table_year"] = table.year
         qd["cohort"] = table.size
         placement = facts.placement(self.store, prov, track_used, table, rank, score)
-        rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params)
+        rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params,
+                        ladder=self._ladder(prov, track_used, table.year))
         if rec.levels == ("本科",):
             notes.append("位次在本科线以上，只列本科院校。")
-        cutoffs = [c for t in equivalent_tracks(track_used) for c in self.store.province_cutoffs(prov, t)]
-        notes += facts.reach_notes(self.store, prov, track_used, rec, cutoffs)
+        notes += facts.reach_notes(self.store, prov, track_used, rec, self._coverage(prov, track_used))
         results = [self._result(p) for tier in ("冲", "稳", "保") for p in rec.tiers[tier]]
         qd["totals"] = rec.totals
         return Answer(q.intent, qd, results=results, notes=notes, placement=placement)
+
+    def _ladder(self, prov: str, track: str, year: int) -> Ladder:
+        key = (prov, track, year)
+        lad = self._ladders.get(key)
+        if lad is None:
+            lad = ladder_for(self.store, prov, track, year, params=self.params)
+            with self._lock:
+                self._ladders[key] = lad
+        return lad
+
+    def _coverage(self, prov: str, track: str) -> dict[str, set[int]]:
+        key = (prov, track)
+        have = self._coverages.get(key)
+        if have is None:
+            cutoffs = [c for t in equivalent_tracks(track) for c in self.store.province_cutoffs(prov, t)]
+            have = facts.coverage_by_level(cutoffs)
+            with self._lock:
+                self._coverages[key] = have
+        return have
+
+    def warm(self) -> int:
+        """Build the ladder of every province-track's latest year ahead of questions; returns how many."""
+        latest: dict[tuple[str, str], int] = {}
+        for prov, year, track in self.store.tables:
+            latest[(prov, track)] = max(year, latest.get((prov, track), year))
+        for (prov, track), year in latest.items():
+            self._ladder(prov, track, year)
+            self._coverage(prov, track)
+        return len(latest)
+
+    def with_per_tier(self, per_tier: int) -> Engine:
+        """An engine on the same store that shows `per_tier` schools per tier (for paging)."""
+        from dataclasses import replace
+
+        return Engine(self.store, replace(self.params, per_tier=per_tier))
 
     def _result(self, p: Any) -> dict[str, Any]:
         s = self.store.schools.get(p.school_id)
