@@ -51,7 +51,16 @@ def levels_within_reach(store: Store, prov: str, track: str, table: ScoreTable, 
     return ("本科", "专科")
 
 
-def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, cutoffs: list[Cutoff]) -> list[str]:
+def coverage_by_level(cutoffs: list[Cutoff]) -> dict[str, set[int]]:
+    """Years with verified cutoff ranks, per batch level."""
+    have: dict[str, set[int]] = defaultdict(set)
+    for c in cutoffs:
+        if c.min_rank is not None and c.verified:
+            have[c.batch_level].add(c.year)
+    return dict(have)
+
+
+def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, have: dict[str, set[int]]) -> list[str]:
     """What the recommendation rests on and what the data lacks."""
     notes: list[str] = []
     if rec.years_used:
@@ -62,10 +71,6 @@ def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, cutoff
         notes.append(f"标“≈”的位次由分数按一分一段表换算（约{100 * rec.derived_share:.0f}%的数据点），非官方公布位次。")
     if any(not p.verified for v in rec.tiers.values() for p in v):
         notes.append("标“未核验”的学校只有第三方数据，未列入“保”。")
-    have: dict[str, set[int]] = defaultdict(set)
-    for c in cutoffs:
-        if c.min_rank is not None and c.verified:
-            have[c.batch_level].add(c.year)
     latest = max((y for ys in have.values() for y in ys), default=None)
     for level in ("本科", "专科"):
         years = sorted(have.get(level, ()))
