@@ -32,7 +32,8 @@ def placement(store: Store, prov: str, track: str, table: ScoreTable, rank: int,
     parts = []
     for batch, line in store.control_lines(prov, y, track):
         diff = approx - line
-        parts.append(f"{'高于' if diff >= 0 else '低于'}{batch}线{line:g}分{abs(diff):g}分")
+        name = batch if batch.endswith("线") else f"{batch}线"
+        parts.append(f"{'高于' if diff >= 0 else '低于'}{name}{line:g}分{abs(diff):g}分")
     if parts:
         note = "" if y == table.year else f"（{table.year}年批次线暂缺，用{y}年）"
         out.append(f"对照{y}年批次线{note}：" + "，".join(parts) + "。")
