@@ -6,8 +6,8 @@ Pure functions over cutoff lists, so the back-test can run them on any slice of 
 
 from __future__ import annotations
 
+import functools
 import math
-import os as _os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 TIERS: tuple[str, ...] = ("冲", "稳", "保")
 LEVELS: tuple[str, ...] = ("本科", "专科")
+TAIL_SHARE = 0.5  # a 一分一段 table whose lowest score is above this share of its top score is truncated
 
 UnitKey = tuple[int, str | None, str]  # school_id, campus, batch level
 History = dict[UnitKey, dict[int, Cutoff]]
@@ -29,13 +30,13 @@ History = dict[UnitKey, dict[int, Cutoff]]
 class Params:
     """Tuning of the method; calibrated by the back-test (docs/backtest.md)."""
 
-    weights: tuple[float, ...] = (3.0, 2.0, 1.0)  # most recent year first
+    weights: tuple[float, ...] = (3.0, 1.0, 0.5)  # most recent year first
     max_years: int = 3
-    spread_floor: float = 0.12  # log-odds spread of the cutoff share never trusted below this
-    one_year_floor: float = 0.25  # ... and with a single year of data
     cohort_power: float = 1.0  # equivalent rank = rank * (target cohort / that year's cohort) ** cohort_power
-    bottom_stretch: float = 0.0  # floors grow as floor * (1 + bottom_stretch * odds of the cutoff share)
-    safe_z: float = -1.6  # z <= safe_z: 保
+    spread_floor: float = 0.12  # log-rank spread of the cutoff never trusted below this ...
+    one_year_floor: float = 0.21  # ... and the spread assumed with a single year of data
+    stale_growth: float = 1.0  # the spread grows by this share per year missing before the target year
+    safe_z: float = -2.0  # z <= safe_z: 保
     match_z: float = 0.0  # safe_z < z <= match_z: 稳
     reach_z: float = 1.6  # match_z < z <= reach_z: 冲
     stale_years: int = 3  # ignore schools whose latest data is older than this
@@ -63,9 +64,8 @@ class Estimate:
     school_id: int
     campus: str | None
     batch_level: str
-    mean: float  # log-odds of the expected cutoff's share of the target cohort
-    sigma: float  # spread of that log-odds, floored
-    size: int  # the cohort the log-odds refer to
+    mean: float  # log of the expected cutoff rank in the target year
+    sigma: float  # spread of that log rank, floored
     expected_rank: int
     points: tuple[YearPoint, ...]  # most recent first
 
@@ -174,18 +174,16 @@ def _estimate(
     verified_years = [y for y in recent if by_year[y].verified]
     use = (verified_years or recent)[: params.max_years]
     pts = [_point(by_year[y], cohort, target_cohort, params.cohort_power) for y in use]
-    size = target_cohort or max(p.equivalent_rank for p in pts) * 2
-    logits = [_logit(p.equivalent_rank, size) for p in pts]
-    ws = params.weights[: len(logits)]
-    mean = sum(w * x for w, x in zip(ws, logits, strict=True)) / sum(ws)
-    stretch = 1 + params.bottom_stretch * math.exp(min(mean, 30.0))
-    if len(logits) > 1:
-        spread = math.sqrt(sum(w * (x - mean) ** 2 for w, x in zip(ws, logits, strict=True)) / sum(ws))
-        sigma = max(spread, params.spread_floor * stretch) if _os.environ.get("QUAD") != "1" else math.hypot(spread, params.spread_floor * stretch)
+    logs = [math.log(p.equivalent_rank) for p in pts]
+    ws = params.weights[: len(logs)]
+    mean = sum(w * x for w, x in zip(ws, logs, strict=True)) / sum(ws)
+    if len(logs) > 1:
+        spread = math.sqrt(sum(w * (x - mean) ** 2 for w, x in zip(ws, logs, strict=True)) / sum(ws))
+        sigma = max(spread, params.spread_floor)
     else:
-        sigma = params.one_year_floor * stretch
-    expected = round(size / (1 + math.exp(-mean)))
-    return Estimate(sid, campus, level, mean, sigma, size, expected, tuple(pts))
+        sigma = params.one_year_floor
+    sigma *= 1 + params.stale_growth * max(0, target_year - 1 - use[0])  # a gap before the target year
+    return Estimate(sid, campus, level, mean, sigma, round(math.exp(mean)), tuple(pts))
 
 
 class Ladder:
@@ -195,44 +193,56 @@ class Ladder:
         self.estimates = sorted(estimates, key=lambda e: e.expected_rank)
         self.target_year = target_year
         self.params = params
-        self._rows = [(e, e.mean, e.sigma, e.size, e.batch_level, e.verified) for e in self.estimates]
+        self._rows: dict[tuple[str, ...] | None, list[tuple[Estimate, float, float, bool]]] = {}
+
+    def _rows_for(self, levels: Collection[str] | None) -> list[tuple[Estimate, float, float, bool]]:
+        key = None if levels is None else tuple(sorted(levels))
+        rows = self._rows.get(key)
+        if rows is None:
+            rows = self._rows[key] = [(e, e.mean, e.sigma, e.verified) for e in self.estimates
+                                      if key is None or e.batch_level in key]
+        return rows
 
     def place(self, user_rank: int, levels: Collection[str] | None = None) -> Recommendation:
         """冲/稳/保 for `user_rank`, drawing only on units of `levels` (all when None)."""
         p = self.params
-        safe_z, match_z, reach_z = p.safe_z, p.match_z, p.reach_z
-        picks: dict[str, list[Pick]] = {t: [] for t in TIERS}
-        user_logit: dict[int, float] = {}
-        for e, mean, sigma, size, level, verified in self._rows:
-            if levels is not None and level not in levels:
+        n = p.per_tier
+        user_log = math.log(max(user_rank, 1))
+        found: dict[str, list[tuple[Estimate, float]]] = {t: [] for t in TIERS}
+        totals = dict.fromkeys(TIERS, 0)
+        for e, mean, sigma, verified in self._rows_for(levels):
+            z = (user_log - mean) / sigma
+            if z > p.reach_z:
                 continue
-            lu = user_logit.get(size)
-            if lu is None:
-                lu = user_logit[size] = _logit(user_rank, size)
-            z = (lu - mean) / sigma
-            if z > reach_z:
-                continue
-            tier = "保" if z <= safe_z else "稳" if z <= match_z else "冲"
+            tier = "保" if z <= p.safe_z else "稳" if z <= p.match_z else "冲"
             if tier == "保" and not verified:
                 continue  # an unverified history never vouches for a safe choice
-            picks[tier].append(Pick(e.school_id, e.campus, level, tier, e.expected_rank, sigma, z, e.points))
-        # Nearest to the user first: 冲 from the most attainable up, 稳 and 保 from the best school down.
-        picks["冲"].sort(key=lambda k: (-k.expected_rank, k.z))
-        picks["稳"].sort(key=lambda k: (k.expected_rank, -k.z))
-        picks["保"].sort(key=lambda k: (k.expected_rank, -k.z))
-        shown = {t: v[: p.per_tier] for t, v in picks.items()}
+            totals[tier] += 1
+            kept = found[tier]
+            # 稳 and 保 are shown from the best school down (rows come in that order): keep the first
+            # `per_tier` and any ties with the last; 冲 is shown from the most attainable up: keep all.
+            if tier == "冲" or len(kept) < n or e.expected_rank == kept[-1][0].expected_rank:
+                kept.append((e, z))
+        found["冲"].sort(key=lambda k: (-k[0].expected_rank, k[1]))
+        found["稳"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
+        found["保"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
+        shown = {t: [_pick(e, t, z) for e, z in v[:n]] for t, v in found.items()}
         points = [pt for v in shown.values() for k in v for pt in k.points]
         derived = sum(1 for pt in points if pt.rank_source == "derived")
         return Recommendation(
             user_rank=user_rank,
             target_year=self.target_year,
             tiers=shown,
-            totals={t: len(v) for t, v in picks.items()},
+            totals=totals,
             years_used=tuple(sorted({pt.year for pt in points}, reverse=True)),
             derived_share=derived / len(points) if points else 0.0,
             tracks_used=tuple(sorted({pt.track for pt in points})),
             levels=tuple(levels) if levels is not None else LEVELS,
         )
+
+
+def _pick(e: Estimate, tier: str, z: float) -> Pick:
+    return Pick(e.school_id, e.campus, e.batch_level, tier, e.expected_rank, e.sigma, z, e.points)
 
 
 def recommend(
@@ -260,8 +270,25 @@ def ladder_for(
     """The ladder `shortlist` places a user on: history before `before_year`, ranks in `target_year`'s cohort."""
     history = province_history(store, province, track, before_year)
     target_cohort = store.cohort(province, target_year, track)
-    ests = estimate(history, lambda y, t: store.cohort(province, y, t), target_year, target_cohort, params)
+    scalable = reaches_tail(store, province, target_year, track)
+
+    @functools.cache
+    def cohort(year: int, trk: str) -> int | None:
+        # Scale ranks only between tables that reach the tail: a truncated table's "cohort" is not one.
+        return store.cohort(province, year, trk) if scalable and reaches_tail(store, province, year, trk) else None
+
+    ests = estimate(history, cohort, target_year, target_cohort, params)
     return Ladder(ests, target_year, params)
+
+
+def reaches_tail(store: Store, province: str, year: int, track: str) -> bool:
+    """True when the year's 一分一段 table runs down to low scores, so its last rank is the cohort size.
+
+    Some published tables stop at the 本科 line (江苏 2023 and 2025 end at 448-482 of 750): their last
+    rank counts only the students above it, and scaling by it would move every rank by tens of percent.
+    """
+    table = store.table(province, track, year)
+    return table is not None and bool(table.scores) and table.scores[-1] <= TAIL_SHARE * table.scores[0]
 
 
 def shortlist(
@@ -286,14 +313,8 @@ def shortlist(
     return lad.place(rank, levels)
 
 
-def _logit(rank: int, size: int) -> float:
-    """Log-odds of a rank's share of the cohort: like log(rank) at the top, stretched at the bottom."""
-    p = min(max(rank, 0.5) / size, 1 - 0.5 / size)
-    return math.log(p / (1 - p))
-
-
 def tier_of(z: float, params: Params) -> str | None:
-    """The tier of a standardised distance z (user log-rank minus expected, over sigma)."""
+    """The tier of a standardised distance z (user log rank minus expected log rank, over sigma)."""
     if z <= params.safe_z:
         return "保"
     if z <= params.match_z:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.answer import Answer
+from bot.core.rates import tier_rates_text
 
 LIMIT = 4000  # Telegram allows 4,096; keep a margin for markup
 
@@ -13,7 +14,9 @@ TIER_TITLES = {"冲": "冲（有机会，不稳）", "稳": "稳（把握较大�
 
 
 def help_text(tier_rates: str | None = None) -> str:
-    """The short friendly explanation of what the bot does."""
+    """The short friendly explanation of what the bot does, with the back-tested rates of the tiers by default."""
+    if tier_rates is None:
+        tier_rates = tier_rates_text()
     lines = [
         "您好！我是高考志愿查询助手，可以根据公开的历年录取数据回答：",
         "• 位次/分数能上哪些学校（分冲、稳、保）",
