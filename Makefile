@@ -36,6 +36,7 @@ test: $(STAMP)  ## Set up .venv and run ruff, mypy and the whole test suite
 bench: $(STAMP) $(DB)  ## Run the benchmarks (figures go to docs/benchmarks.md by hand)
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_answer.py --db $(DB)
+	$(BIN)/python benchmarks/bench_telegram.py --db $(DB)
 
 clean:  ## Remove the virtual environment and caches (keeps the database)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
