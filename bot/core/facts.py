@@ -40,6 +40,10 @@ def placement(store: Store, prov: str, track: str, table: ScoreTable, rank: int,
     return out
 
 
+# Within this many points above the lowest 本科 line, 专科 schools stay in the list as a fallback.
+BENKE_MARGIN = 20
+
+
 def levels_within_reach(store: Store, prov: str, track: str, table: ScoreTable, rank: int) -> tuple[str, ...]:
     """本科 only when the user's score clears the lowest ordinary 本科 line, else 本科 and 专科."""
     years = [y for y in store.control_line_years(prov, track) if y <= table.year] or store.control_line_years(prov, track)
@@ -47,7 +51,7 @@ def levels_within_reach(store: Store, prov: str, track: str, table: ScoreTable, 
         return ("本科", "专科")
     lines = [s for b, s in store.control_lines(prov, max(years), track)
              if nz.batch_level(b) == "本科" and "提前" not in b and b != nz.SPECIAL_TYPE_LINE]
-    if lines and table.score_of(rank) >= min(lines):
+    if lines and table.score_of(rank) >= min(lines) + BENKE_MARGIN:
         return ("本科",)
     return ("本科", "专科")
 
