@@ -15,6 +15,7 @@ import itertools
 import logging
 import os
 import shutil
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -23,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+import duckdb
 
 from bot.core.answer import Answer, Engine
 
@@ -37,6 +40,16 @@ CACHE_SIZE = 2048  # answers kept per engine: inline queries and tier buttons as
 DEEP_PER_TIER = 40  # schools per tier behind the tier buttons (the first answer shows the engine's default)
 
 
+def _warm(engine: Engine) -> None:
+    """Warm an engine; a store closed by a swap meanwhile just ends the warm-up."""
+    try:
+        n = engine.warm()
+    except duckdb.ConnectionException as exc:
+        log.info("warm-up of a replaced database stopped: %s", exc)
+        return
+    log.info("engine warmed: %d province-track ladders", n)
+
+
 class _Slot:
     """An engine (and a deep twin on the same store, for tier pages), its users right now, recent answers."""
 
@@ -44,6 +57,8 @@ class _Slot:
         self.engine = engine
         self.deep = Engine(engine.store, dataclasses.replace(engine.params, per_tier=DEEP_PER_TIER))
         self.inflight = 0
+        # Build every province-track's estimates in the background (~1.5 s), so no user waits for them.
+        threading.Thread(target=_warm, args=(engine,), name="warm-engine", daemon=True).start()
         self.answers: OrderedDict[tuple[bool, str], Answer] = OrderedDict()
 
     def remember(self, key: tuple[bool, str], answer: Answer) -> Answer:
