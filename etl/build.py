@@ -85,7 +85,8 @@ def build(
     if not sources.is_dir():
         from etl.errors import SourceError
 
-        raise SourceError(sources, "sources directory not found (set --sources or GAOKAO_SOURCES)")
+        raise SourceError(sources, "sources directory not found: set --sources or GAOKAO_SOURCES, "
+                                   "or download the files with `python -m etl fetch --base-url URL`")
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(out)
     tmp = out.with_name(f".{out.name}.building-{os.getpid()}")
