@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -337,8 +337,3 @@ def equivalent_tracks(track: str) -> tuple[str, ...]:
     """Tracks whose history compares with `track` as a share of the cohort (across a reform)."""
     return {"物理类": ("物理类", "理科"), "理科": ("理科", "物理类"), "历史类": ("历史类", "文科"),
             "文科": ("文科", "历史类"), "综合": ("综合",)}[track]
-
-
-def merge_cutoffs(lists: Sequence[list[Cutoff]]) -> list[Cutoff]:
-    """Concatenate the cutoff lists of equivalent tracks."""
-    return [c for lst in lists for c in lst]

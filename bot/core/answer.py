@@ -306,8 +306,3 @@ def _query_dict(q: Query) -> dict[str, Any]:
         "school_b": None,
         "major": q.major,
     }
-
-
-def answer_all(engine: Engine, texts: Sequence[str]) -> list[Answer]:
-    """Answer many messages (batch use)."""
-    return [engine.answer(t) for t in texts]

@@ -288,14 +288,6 @@ class Store:
         )
         return [Strength(*r) for r in rows]
 
-    def coverage_years(self, province: str, track: str) -> dict[str, list[int]]:
-        """Years with verified school cutoff ranks, per batch level (本科 / 专科)."""
-        out: dict[str, set[int]] = defaultdict(set)
-        for c in self.cutoffs.get((province, track), []):
-            if c.verified and c.min_rank is not None:
-                out[c.batch_level].add(c.year)
-        return {k: sorted(v) for k, v in out.items()}
-
 
 def _profile(r: tuple) -> SchoolProfile:  # type: ignore[type-arg]
     return SchoolProfile(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]), bool(r[9]), bool(r[10]), r[11],

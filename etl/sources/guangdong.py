@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Literal
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -89,8 +90,8 @@ def read(root: Path) -> Iterator[Row]:
         yield from _read_per_year(root, path, PER_YEAR_TRACKS[m.group(2)], codes)
         if m.group(2) == "history":
             history_codes[int(m.group(1))] = codes
-    yield from _read_2025_groups(root, base / GROUPS_2025)
-    yield from _read_2025_majors(root, base / MAJORS_2025)
+    yield from _read_2025(root, base / GROUPS_2025, "group")
+    yield from _read_2025(root, base / MAJORS_2025, "major")
     yield from _read_enrollment_history(root, base / ENROLLMENT, history_codes)
     yield from _read_score_table(root, base / SCORE_XLSX)
 
@@ -199,10 +200,12 @@ def _read_per_year(root: Path, path: Path, track: str, codes: set[str]) -> Itera
         log.info("%s: skipped %d rows without school or year", src, skipped)
 
 
-def _read_2025_groups(root: Path, path: Path) -> Iterator[Admission]:
-    """Group-level 2025 cutoffs."""
+def _read_2025(root: Path, path: Path, level: Literal["group", "major"]) -> Iterator[Admission]:
+    """2025 cutoffs of one level: the group file or the major file (same layout, own column names)."""
     src = _rel(root, path)
-    for r in _csv_rows(path, _GROUP_COLUMNS):
+    major = level == "major"
+    prefix = "actual_major" if major else "actual_group"
+    for r in _csv_rows(path, _MAJOR_COLUMNS if major else _GROUP_COLUMNS):
         group = r["major_group_code"].strip()
         yield Admission(
             source_file=src,
@@ -211,34 +214,13 @@ def _read_2025_groups(root: Path, path: Path) -> Iterator[Admission]:
             track=r["subject_group"].strip(),
             batch=batch_from_group(group),
             school=r["school_name"].strip(),
-            level="group",
-            min_score=_score(r["actual_group_min_score"]),
-            min_rank=_rank(r["actual_group_min_rank"]),
+            level=level,
+            min_score=_score(r[f"{prefix}_min_score"]),
+            min_rank=_rank(r[f"{prefix}_min_rank"]),
             group=group or None,
-            plan_count=_count(r["actual_group_plan_count"]),
-            note=_note(r["group_note"]),
-        )
-
-
-def _read_2025_majors(root: Path, path: Path) -> Iterator[Admission]:
-    """Major-level 2025 cutoffs."""
-    src = _rel(root, path)
-    for r in _csv_rows(path, _MAJOR_COLUMNS):
-        group = r["major_group_code"].strip()
-        yield Admission(
-            source_file=src,
-            province=PROVINCE,
-            year=2025,
-            track=r["subject_group"].strip(),
-            batch=batch_from_group(group),
-            school=r["school_name"].strip(),
-            level="major",
-            min_score=_score(r["actual_major_min_score"]),
-            min_rank=_rank(r["actual_major_min_rank"]),
-            group=group or None,
-            major=r["major_name"].strip() or None,
-            plan_count=_count(r["actual_major_admit_count"]),
-            note=_note(r["major_note"]),
+            major=(r["major_name"].strip() or None) if major else None,
+            plan_count=_count(r["actual_major_admit_count" if major else "actual_group_plan_count"]),
+            note=_note(r["major_note" if major else "group_note"]),
         )
 
 
