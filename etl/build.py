@@ -465,6 +465,7 @@ def _build_school_cutoffs(con: duckdb.DuckDBPyConnection) -> int:
                arg_max(source_file, coalesce(min_rank, 0))
         FROM kept
         GROUP BY province, year, track, batch, school_id, campus
+        ORDER BY province, track, school_id, year  -- stored in the order the bot reads it (zone maps prune)
     """)
     where = f"""
         FROM school_cutoffs c JOIN schools s ON s.school_id = c.school_id
