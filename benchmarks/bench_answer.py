@@ -30,7 +30,8 @@ def messages(engine: Engine, n: int, seed: int = 7) -> list[str]:
     rnd = random.Random(seed)
     store = engine.store
     keys = sorted(store.tables)
-    with_cutoffs = sorted({c.school_id for v in store.cutoffs.values() for c in v})
+    # Straight from SQL: loading the cutoff lists here would warm the engine before the cold pass.
+    with_cutoffs = [r[0] for r in store._q("SELECT DISTINCT school_id FROM school_cutoffs ORDER BY 1")]
     names = [store.schools[s].name for s in with_cutoffs if s in store.schools]
     majors = [r[0] for r in store._q("SELECT DISTINCT major FROM admissions WHERE major IS NOT NULL LIMIT 3000")]
     majors = [m for m in majors if 2 <= len(m) <= 12 and "(" not in m]

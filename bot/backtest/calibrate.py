@@ -24,9 +24,9 @@ log = logging.getLogger(__name__)
 
 # The grid searched by default: the z bands and the floors of the spread. Other fields stay as in the base.
 GRID: dict[str, tuple[float, ...]] = {
-    "safe_z": (-1.6, -1.7, -1.8, -1.9, -2.0),
-    "spread_floor": (0.12, 0.13, 0.14, 0.15, 0.16),
-    "one_year_floor": (0.18, 0.21, 0.24),
+    "safe_z": (-1.3, -1.4, -1.5, -1.6, -1.7, -1.8),
+    "spread_floor": (0.12, 0.14, 0.16),
+    "one_year_floor": (0.19, 0.21, 0.23),
     "match_z": (0.0,),
 }
 

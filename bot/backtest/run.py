@@ -127,7 +127,7 @@ def run_target(store: Store, tg: Target, opts: Options, board: Board) -> None:
     ranks = opts.ranks or user_ranks(tg.cohort, opts.n_ranks)
     for r in ranks:
         rec = shortlist(store, tg.province, tg.track, r, tg.year, tg.year, p, ladder=ladder)
-        existed = safe_existed(outcome, (k for lv in rec.levels for k in candidates[lv]), r)
+        existed = safe_existed(outcome, (k for lv in rec.levels + rec.safe_fallback for k in candidates[lv]), r)
         groups = [("all", "all"), ("province", tg.province), ("band", band(r, tg.cohort, rec.levels, has_lines)),
                   ("reform", "改革首年" if tg.reform else "同一科类"), ("target", tg.label)]
         if METHOD in opts.methods:

@@ -7,13 +7,14 @@ Pure functions over cutoff lists, so the back-test can run them on any slice of 
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from bot.core.store import Cutoff
+from bot.core.store import Cutoff, SchoolProfile
 
 if TYPE_CHECKING:
     from bot.core.store import Store
@@ -32,11 +33,16 @@ class Params:
 
     weights: tuple[float, ...] = (3.0, 1.0, 0.5)  # most recent year first
     max_years: int = 3
-    cohort_power: float = 1.0  # equivalent rank = rank * (target cohort / that year's cohort) ** cohort_power
-    spread_floor: float = 0.12  # log-rank spread of the cutoff never trusted below this ...
+    cohort_power: float = 0.0  # equivalent rank = rank * (target cohort / that year's cohort) ** cohort_power
+    spread_floor: float = 0.14  # log-rank spread of the cutoff never trusted below this ...
     one_year_floor: float = 0.21  # ... and the spread assumed with a single year of data
+    # Units whose cutoffs move more (or less) than their own history shows, measured on the back-test's
+    # misses (docs/backtest.md): the spread is multiplied by these.
+    private_spread: float = 0.6  # 民办: cutoffs usually sit at the batch line
+    campus_spread: float = 2.0  # a named campus: programmes move between campuses
+    reform_spread: float = 1.4  # latest cutoff from the track before a reform
     stale_growth: float = 1.0  # the spread grows by this share per year missing before the target year
-    safe_z: float = -2.0  # z <= safe_z: 保
+    safe_z: float = -1.5  # z <= safe_z: 保
     match_z: float = 0.0  # safe_z < z <= match_z: 稳
     reach_z: float = 1.6  # match_z < z <= reach_z: 冲
     stale_years: int = 3  # ignore schools whose latest data is older than this
@@ -57,9 +63,12 @@ class YearPoint:
     verified: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Estimate:
-    """A unit's expected cutoff in the target year, known before any user rank is."""
+class Estimate(NamedTuple):
+    """A unit's expected cutoff in the target year, known before any user rank is.
+
+    A named tuple: a ladder holds thousands, built on a province's first question, and tuples are the
+    cheapest immutable records to build.
+    """
 
     school_id: int
     campus: str | None
@@ -67,7 +76,9 @@ class Estimate:
     mean: float  # log of the expected cutoff rank in the target year
     sigma: float  # spread of that log rank, floored
     expected_rank: int
-    points: tuple[YearPoint, ...]  # most recent first
+    used: tuple[Cutoff, ...]  # the years it rests on, most recent first
+    factors: tuple[float, ...]  # each year's rank multiplier into the target year's cohort
+    verified: bool  # all years rest on verified (official or the school's own) rows
 
     @property
     def key(self) -> UnitKey:
@@ -75,9 +86,9 @@ class Estimate:
         return (self.school_id, self.campus, self.batch_level)
 
     @property
-    def verified(self) -> bool:
-        """All years rest on verified (official or the school's own) rows."""
-        return all(p.verified for p in self.points)
+    def points(self) -> tuple[YearPoint, ...]:
+        """The years it rests on, most recent first (built on demand: most estimates are never shown)."""
+        return tuple(_point(c, f) for c, f in zip(self.used, self.factors, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +127,9 @@ class Recommendation:
     derived_share: float  # share of shown points whose rank was derived from a score
     tracks_used: tuple[str, ...] = field(default=())
     levels: tuple[str, ...] = LEVELS  # batch levels the list was drawn from
+    safe_fallback: tuple[str, ...] = ()  # levels 保 was drawn from instead, when `levels` had no 保
+    weak_safe: bool = False  # no unit was safe by the bands: 保 names the safest one there is
+    scaled: bool = False  # some shown rank was converted by cohort size into the target year
 
 
 def is_ordinary_batch(batch: str) -> bool:
@@ -126,13 +140,14 @@ def is_ordinary_batch(batch: str) -> bool:
 def unit_history(cutoffs: Iterable[Cutoff], before_year: int | None = None) -> History:
     """Per (school, campus, batch level), the easiest ordinary cutoff of each year."""
     out: History = defaultdict(dict)
+    limit = before_year if before_year is not None else 1 << 30
     for c in cutoffs:
-        if c.min_rank is None or (before_year is not None and c.year >= before_year) or not is_ordinary_batch(c.batch):
+        if c.min_rank is None or c.year >= limit or "提前" in c.batch:  # ordinary batches only
             continue
-        key = (c.school_id, c.campus, c.batch_level)
-        prev = out[key].get(c.year)
+        by_year = out[(c.school_id, c.campus, c.batch_level)]
+        prev = by_year.get(c.year)
         if prev is None or _better(c, prev):
-            out[key][c.year] = c
+            by_year[c.year] = c
     return out
 
 
@@ -142,87 +157,194 @@ def _better(c: Cutoff, prev: Cutoff) -> bool:
     return (c.min_rank or 0) > (prev.min_rank or 0)
 
 
+Scale = Callable[[int, str], float]  # (year, track) -> rank multiplier into the target year's cohort
+KindSpread = Callable[[int], float]  # school_id -> spread multiplier of its kind of school
+
+
+def cohort_scale(
+    cohort: Callable[[int, str], int | None], target_cohort: int | None, power: float
+) -> Scale | None:
+    """Rank multipliers from cohort sizes: (target cohort / that year's cohort) ** power, 1 when unknown;
+    None when ranks are compared as they are."""
+    if not power or not target_cohort:
+        return None
+
+    @functools.cache
+    def scale(year: int, track: str) -> float:
+        size = cohort(year, track)
+        return (target_cohort / size) ** power if size else 1.0
+
+    return scale
+
+
+def kind_spreads(schools: Mapping[int, SchoolProfile], params: Params) -> KindSpread:
+    """Spread multiplier of each school's kind (民办 cutoffs move less)."""
+
+    @functools.cache
+    def spread_of(sid: int) -> float:
+        s = schools.get(sid)
+        return params.private_spread if s is not None and s.nature == "民办" else 1.0
+
+    return spread_of
+
+
+_ONES = ((), (1.0,), (1.0, 1.0), (1.0, 1.0, 1.0))
+
+
 def estimate(
     history: History,
     cohort: Callable[[int, str], int | None],
     target_year: int,
     target_cohort: int | None,
     params: Params = Params(),
+    target_track: str | None = None,
+    kind_spread: KindSpread | None = None,
 ) -> list[Estimate]:
-    """Expected cutoff and spread of every unit with recent enough history."""
+    """Expected cutoff and spread of every unit with recent enough history.
+
+    One loop with the parameters in locals: this runs for every unit of a province on its first question.
+    """
+    scale = cohort_scale(cohort, target_cohort, params.cohort_power)
+    kind = kind_spread or (lambda sid: 1.0)
+    stale, max_years, one_year, floor = params.stale_years, params.max_years, params.one_year_floor, params.spread_floor
+    campus_spread, reform_spread, growth = params.campus_spread, params.reform_spread, params.stale_growth
+    log, exp, sqrt = math.log, math.exp, math.sqrt
     out = []
     for (sid, campus, level), by_year in history.items():
-        e = _estimate(sid, campus, level, by_year, cohort, target_year, target_cohort, params)
-        if e is not None:
-            out.append(e)
+        if len(by_year) == 1:  # half the units have a single year
+            ((year, c),) = by_year.items()
+            if target_year - year > stale:
+                continue
+            used: tuple[Cutoff, ...] = (c,)
+            if scale is None:
+                factors: tuple[float, ...] = _ONES[1]
+                mean = log(c.min_rank or 1)
+            else:
+                factors = (scale(year, c.track),)
+                mean = log(max(1.0, (c.min_rank or 1) * factors[0]))
+            sigma = one_year
+            verified = c.verified
+        else:
+            years = sorted(by_year, reverse=True)
+            if target_year - years[0] > stale:
+                continue
+            use = [y for y in years if by_year[y].verified][:max_years]
+            verified = bool(use)
+            if not verified:
+                use = years[:max_years]
+            used = tuple([by_year[y] for y in use])
+            if scale is None:
+                factors = _ONES[len(used)] if len(used) < len(_ONES) else (1.0,) * len(used)
+                logs = [log(c.min_rank or 1) for c in used]
+            else:
+                factors = tuple([scale(c.year, c.track) for c in used])
+                logs = [log(max(1.0, (c.min_rank or 1) * f)) for c, f in zip(used, factors, strict=True)]
+            if len(logs) == 1:
+                mean, sigma = logs[0], one_year
+            else:
+                ws = params.weights[: len(logs)]
+                total = sum(ws)
+                mean = sum([w * x for w, x in zip(ws, logs, strict=False)]) / total
+                own = sqrt(sum([w * (x - mean) ** 2 for w, x in zip(ws, logs, strict=False)]) / total)
+                sigma = own if own > floor else floor
+        latest = used[0]
+        if latest.campus is not None:
+            sigma *= campus_spread
+        if target_track is not None and latest.track != target_track:
+            sigma *= reform_spread
+        gap = target_year - 1 - latest.year  # years missing before the target year
+        sigma *= kind(sid) * (1 + growth * gap if gap > 0 else 1.0)
+        out.append(Estimate(sid, campus, level, mean, sigma, round(exp(mean)), used, factors, verified))
     return out
 
 
-def _estimate(
-    sid: int,
-    campus: str | None,
-    level: str,
-    by_year: dict[int, Cutoff],
-    cohort: Callable[[int, str], int | None],
-    target_year: int,
-    target_cohort: int | None,
-    params: Params,
-) -> Estimate | None:
-    recent = sorted(by_year, reverse=True)
-    if not recent or target_year - recent[0] > params.stale_years:
-        return None
-    verified_years = [y for y in recent if by_year[y].verified]
-    use = (verified_years or recent)[: params.max_years]
-    pts = [_point(by_year[y], cohort, target_cohort, params.cohort_power) for y in use]
-    logs = [math.log(p.equivalent_rank) for p in pts]
-    ws = params.weights[: len(logs)]
-    mean = sum(w * x for w, x in zip(ws, logs, strict=True)) / sum(ws)
-    if len(logs) > 1:
-        spread = math.sqrt(sum(w * (x - mean) ** 2 for w, x in zip(ws, logs, strict=True)) / sum(ws))
-        sigma = max(spread, params.spread_floor)
-    else:
-        sigma = params.one_year_floor
-    sigma *= 1 + params.stale_growth * max(0, target_year - 1 - use[0])  # a gap before the target year
-    return Estimate(sid, campus, level, mean, sigma, round(math.exp(mean)), tuple(pts))
-
-
 class Ladder:
-    """The estimates of one province-track and target year, ready to place any number of user ranks."""
+    """The estimates of one province-track and target year, ready to place any number of user ranks.
+
+    Built from a list of estimates, or lazily per batch level (`Ladder.lazy`): a question above the 本科
+    line never pays for the 专科 units.
+    """
 
     def __init__(self, estimates: Iterable[Estimate], target_year: int, params: Params = Params()) -> None:
-        self.estimates = sorted(estimates, key=lambda e: e.expected_rank)
+        by_level: dict[str, list[Estimate]] = {lv: [] for lv in LEVELS}
+        for e in estimates:
+            by_level.setdefault(e.batch_level, []).append(e)
+        self._init(target_year, params, None)
+        for lv, es in by_level.items():
+            self._levels[lv] = sorted(es, key=_expected)
+
+    @classmethod
+    def lazy(cls, build: Callable[[str], Iterable[Estimate]], target_year: int, params: Params = Params()) -> Ladder:
+        """A ladder whose estimates of each batch level are built by `build(level)` when first needed."""
+        self = cls.__new__(cls)
+        self._init(target_year, params, build)
+        return self
+
+    def _init(self, target_year: int, params: Params, build: Callable[[str], Iterable[Estimate]] | None) -> None:
         self.target_year = target_year
         self.params = params
-        self._rows: dict[tuple[str, ...] | None, list[tuple[Estimate, float, float, bool]]] = {}
+        self._build = build
+        self._levels: dict[str, list[Estimate]] = {}
+        self._rows: dict[tuple[str, ...], list[tuple[Estimate, float, float, bool]]] = {}
+
+    def level(self, level: str) -> list[Estimate]:
+        """Estimates of one batch level, best expected cutoff first."""
+        got = self._levels.get(level)
+        if got is None:
+            got = sorted(self._build(level), key=_expected) if self._build is not None else []
+            self._levels[level] = got  # a race builds the same list twice, harmlessly
+        return got
+
+    @property
+    def estimates(self) -> list[Estimate]:
+        """Every estimate (all batch levels), best expected cutoff first."""
+        return sorted((e for lv in LEVELS for e in self.level(lv)), key=_expected)
+
+    def warm(self) -> None:
+        """Build every level's estimates and the row lists questions use, ahead of questions."""
+        for key in (("本科",), ("专科",), LEVELS):
+            self._rows_for(key)
 
     def _rows_for(self, levels: Collection[str] | None) -> list[tuple[Estimate, float, float, bool]]:
-        key = None if levels is None else tuple(sorted(levels))
+        key = LEVELS if levels is None else tuple(sorted(levels))
         rows = self._rows.get(key)
         if rows is None:
-            rows = self._rows[key] = [(e, e.mean, e.sigma, e.verified) for e in self.estimates
-                                      if key is None or e.batch_level in key]
+            merged = heapq.merge(*(self.level(lv) for lv in key), key=_expected)
+            rows = self._rows[key] = [(e, e.mean, e.sigma, e.verified) for e in merged]
         return rows
 
-    def place(self, user_rank: int, levels: Collection[str] | None = None) -> Recommendation:
-        """冲/稳/保 for `user_rank`, drawing only on units of `levels` (all when None)."""
-        p = self.params
-        n = p.per_tier
+    def place(
+        self, user_rank: int, levels: Collection[str] | None = None, safe_fallback: Collection[str] = ()
+    ) -> Recommendation:
+        """冲/稳/保 for `user_rank`, drawing only on units of `levels` (all when None).
+
+        When no unit of `levels` is 保, 保 is drawn from the units of `safe_fallback` instead (a 专科 保底
+        for a rank just above the 本科 line), and the recommendation says so.
+        """
+        n = self.params.per_tier
         user_log = math.log(max(user_rank, 1))
-        found: dict[str, list[tuple[Estimate, float]]] = {t: [] for t in TIERS}
-        totals = dict.fromkeys(TIERS, 0)
-        for e, mean, sigma, verified in self._rows_for(levels):
-            z = (user_log - mean) / sigma
-            if z > p.reach_z:
-                continue
-            tier = "保" if z <= p.safe_z else "稳" if z <= p.match_z else "冲"
-            if tier == "保" and not verified:
-                continue  # an unverified history never vouches for a safe choice
-            totals[tier] += 1
-            kept = found[tier]
-            # 稳 and 保 are shown from the best school down (rows come in that order): keep the first
-            # `per_tier` and any ties with the last; 冲 is shown from the most attainable up: keep all.
-            if tier == "冲" or len(kept) < n or e.expected_rank == kept[-1][0].expected_rank:
-                kept.append((e, z))
+        found, totals = self._found(self._rows_for(levels), user_log)
+        fallback: tuple[str, ...] = ()
+        extra = tuple(lv for lv in safe_fallback if levels is not None and lv not in levels)
+        if not found["保"] and extra:
+            more, more_totals = self._found(self._rows_for(extra), user_log)
+            if more["保"]:
+                found["保"], totals["保"], fallback = more["保"], more_totals["保"], extra
+        weak = False
+        if not found["保"]:
+            # No unit is safe by the bands: name the safest verified one that is at least a 稳 (the answer
+            # says it is only the best there is), rather than leave the student without a 保底.
+            pool = self._rows_for(levels) + (self._rows_for(extra) if extra else [])
+            best = min(((e, (user_log - mean) / sigma) for e, mean, sigma, ok in pool if ok),
+                       key=lambda k: k[1], default=None)
+            if best is not None and best[1] <= self.params.match_z:
+                e = best[0]
+                if levels is not None and e.batch_level not in levels:
+                    fallback = extra
+                else:
+                    found["稳"] = [k for k in found["稳"] if k[0] is not e]
+                    totals["稳"] -= 1
+                found["保"], totals["保"], weak = [best], 1, True
         found["冲"].sort(key=lambda k: (-k[0].expected_rank, k[1]))
         found["稳"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
         found["保"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
@@ -238,7 +360,36 @@ class Ladder:
             derived_share=derived / len(points) if points else 0.0,
             tracks_used=tuple(sorted({pt.track for pt in points})),
             levels=tuple(levels) if levels is not None else LEVELS,
+            safe_fallback=fallback,
+            weak_safe=weak,
+            scaled=any(pt.equivalent_rank != pt.min_rank for pt in points),
         )
+
+    def _found(
+        self, rows: list[tuple[Estimate, float, float, bool]], user_log: float
+    ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int]]:
+        p = self.params
+        n = p.per_tier
+        found: dict[str, list[tuple[Estimate, float]]] = {t: [] for t in TIERS}
+        totals = dict.fromkeys(TIERS, 0)
+        for e, mean, sigma, verified in rows:
+            z = (user_log - mean) / sigma
+            if z > p.reach_z:
+                continue
+            tier = "保" if z <= p.safe_z else "稳" if z <= p.match_z else "冲"
+            if tier == "保" and not verified:
+                continue  # an unverified history never vouches for a safe choice
+            totals[tier] += 1
+            kept = found[tier]
+            # 稳 and 保 are shown from the best school down (rows come in that order): keep the first
+            # `per_tier` and any ties with the last; 冲 is shown from the most attainable up: keep all.
+            if tier == "冲" or len(kept) < n or e.expected_rank == kept[-1][0].expected_rank:
+                kept.append((e, z))
+        return found, totals
+
+
+def _expected(e: Estimate) -> int:
+    return e.expected_rank
 
 
 def _pick(e: Estimate, tier: str, z: float) -> Pick:
@@ -258,27 +409,35 @@ def recommend(
     return ladder.place(user_rank)
 
 
-def province_history(store: Store, province: str, track: str, before_year: int | None = None) -> History:
-    """Unit history of a province-track and the tracks comparable with it, before `before_year`."""
-    cutoffs = [c for t in equivalent_tracks(track) for c in store.province_cutoffs(province, t)]
+def province_history(
+    store: Store, province: str, track: str, before_year: int | None = None, level: str | None = None
+) -> History:
+    """Unit history of a province-track and the tracks comparable with it, before `before_year`
+    (of one batch level when given)."""
+    cutoffs = [c for t in equivalent_tracks(track) for c in store.province_cutoffs(province, t, level)]
     return unit_history(cutoffs, before_year)
 
 
 def ladder_for(
     store: Store, province: str, track: str, target_year: int, before_year: int | None = None, params: Params = Params()
 ) -> Ladder:
-    """The ladder `shortlist` places a user on: history before `before_year`, ranks in `target_year`'s cohort."""
-    history = province_history(store, province, track, before_year)
-    target_cohort = store.cohort(province, target_year, track)
-    scalable = reaches_tail(store, province, target_year, track)
+    """The ladder `shortlist` places a user on: history before `before_year`, ranks in `target_year`'s cohort.
 
-    @functools.cache
+    Each batch level's estimates are built on first use."""
+    target_cohort = store.cohort(province, target_year, track)
+    scalable = bool(params.cohort_power) and reaches_tail(store, province, target_year, track)
+
     def cohort(year: int, trk: str) -> int | None:
         # Scale ranks only between tables that reach the tail: a truncated table's "cohort" is not one.
         return store.cohort(province, year, trk) if scalable and reaches_tail(store, province, year, trk) else None
 
-    ests = estimate(history, cohort, target_year, target_cohort, params)
-    return Ladder(ests, target_year, params)
+    kinds = kind_spreads(store.schools, params)
+
+    def build(level: str) -> list[Estimate]:
+        history = province_history(store, province, track, before_year, level)
+        return estimate(history, cohort, target_year, target_cohort, params, track, kinds)
+
+    return Ladder.lazy(build, target_year, params)
 
 
 def reaches_tail(store: Store, province: str, year: int, track: str) -> bool:
@@ -310,7 +469,7 @@ def shortlist(
     table = store.table(province, track, target_year)
     levels = facts.levels_within_reach(store, province, track, table, rank) if table else LEVELS
     lad = ladder if ladder is not None else ladder_for(store, province, track, target_year, before_year, params)
-    return lad.place(rank, levels)
+    return lad.place(rank, levels, safe_fallback=LEVELS)
 
 
 def tier_of(z: float, params: Params) -> str | None:
@@ -324,13 +483,10 @@ def tier_of(z: float, params: Params) -> str | None:
     return None
 
 
-def _point(
-    c: Cutoff, cohort: Callable[[int, str], int | None], target_cohort: int | None, power: float = 1.0
-) -> YearPoint:
+def _point(c: Cutoff, factor: float) -> YearPoint:
     assert c.min_rank is not None
-    size = cohort(c.year, c.track)
-    eq = c.min_rank if not size or not target_cohort else max(1, round(c.min_rank * (target_cohort / size) ** power))
-    return YearPoint(c.year, c.track, c.batch, c.min_score, c.min_rank, c.rank_source, eq, c.verified)
+    return YearPoint(c.year, c.track, c.batch, c.min_score, c.min_rank, c.rank_source,
+                     max(1, round(c.min_rank * factor)), c.verified)
 
 
 def equivalent_tracks(track: str) -> tuple[str, ...]:

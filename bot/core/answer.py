@@ -119,10 +119,12 @@ class Engine:
         rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params,
                         ladder=self._ladder(prov, track_used, table.year))
         if rec.levels == ("本科",):
-            notes.append("位次在本科线以上，只列本科院校。")
+            notes.append("位次在本科线以上，只列本科院校" + ("（保底除外）。" if rec.safe_fallback else "。"))
         notes += facts.reach_notes(self.store, prov, track_used, rec, self._coverage(prov, track_used))
         results = [self._result(p) for tier in ("冲", "稳", "保") for p in rec.tiers[tier]]
         qd["totals"] = rec.totals
+        qd["weak_safe"] = rec.weak_safe
+        qd["safe_levels"] = list(rec.safe_fallback or rec.levels)
         return Answer(q.intent, qd, results=results, notes=notes, placement=placement)
 
     def _ladder(self, prov: str, track: str, year: int) -> Ladder:
@@ -138,8 +140,7 @@ class Engine:
         key = (prov, track)
         have = self._coverages.get(key)
         if have is None:
-            cutoffs = [c for t in equivalent_tracks(track) for c in self.store.province_cutoffs(prov, t)]
-            have = facts.coverage_by_level(cutoffs)
+            have = self.store.coverage(prov, equivalent_tracks(track))
             with self._lock:
                 self._coverages[key] = have
         return have
@@ -150,7 +151,7 @@ class Engine:
         for prov, year, track in self.store.tables:
             latest[(prov, track)] = max(year, latest.get((prov, track), year))
         for (prov, track), year in latest.items():
-            self._ladder(prov, track, year)
+            self._ladder(prov, track, year).warm()
             self._coverage(prov, track)
         return len(latest)
 

@@ -56,22 +56,19 @@ def levels_within_reach(store: Store, prov: str, track: str, table: ScoreTable, 
     return ("本科", "专科")
 
 
-def coverage_by_level(cutoffs: list[Cutoff]) -> dict[str, set[int]]:
-    """Years with verified cutoff ranks, per batch level."""
-    have: dict[str, set[int]] = defaultdict(set)
-    for c in cutoffs:
-        if c.min_rank is not None and c.verified:
-            have[c.batch_level].add(c.year)
-    return dict(have)
-
-
 def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, have: dict[str, set[int]]) -> list[str]:
     """What the recommendation rests on and what the data lacks."""
     notes: list[str] = []
     if rec.years_used:
-        notes.append(f"录取位次取自{'、'.join(str(y) for y in sorted(rec.years_used))}年的普通批数据，按当年考生人数换算到{rec.target_year}年。")
+        how = f"按当年考生人数换算到{rec.target_year}年" if rec.scaled else "直接按位次比较（回测中比按考生人数换算更准）"
+        notes.append(f"录取位次取自{'、'.join(str(y) for y in sorted(rec.years_used))}年的普通批数据，{how}。")
     if len(rec.tracks_used) > 1:
-        notes.append(f"历史数据跨越新高考改革（{'/'.join(rec.tracks_used)}），按位次占比换算，仅供参考。")
+        notes.append(f"历史数据跨越新高考改革（{'/'.join(rec.tracks_used)}），改革前后的位次波动更大，仅供参考。")
+    if rec.weak_safe:
+        notes.append("按往年位次，没有哪所学校能算作稳妥的保底；“保”里列的是现有数据中把握最大的一所，仍有落榜可能，"
+                     "请多填几所往年位次比您低得多的学校。")
+    elif rec.safe_fallback:
+        notes.append(f"本科院校里没有足够稳妥的保底，“保”列的是{'、'.join(rec.safe_fallback)}院校。")
     if rec.derived_share > 0:
         notes.append(f"标“≈”的位次由分数按一分一段表换算（约{100 * rec.derived_share:.0f}%的数据点），非官方公布位次。")
     if any(not p.verified for v in rec.tiers.values() for p in v):

@@ -64,7 +64,10 @@ def _reach(a: Answer) -> str:
     for tier in ("冲", "稳", "保"):
         rows = [r for r in a.results if r["tier"] == tier]
         total = a.query.get("totals", {}).get(tier, len(rows))
-        lines += ["", f"【{TIER_TITLES[tier]}】" + (f" 共{total}所，列前{len(rows)}所" if total > len(rows) else "")]
+        head = f"【{TIER_TITLES[tier]}】" + (f" 共{total}所，列前{len(rows)}所" if total > len(rows) else "")
+        if tier == "保" and a.query.get("weak_safe"):
+            head += " 仅是现有数据中把握最大的一所，并不稳妥"
+        lines += ["", head]
         if not rows:
             lines.append("  （暂无）")
         for r in rows:

@@ -7,10 +7,10 @@ import logging
 import os
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import duckdb
 
@@ -40,9 +40,12 @@ class SchoolProfile:
     tags: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Cutoff:
-    """A school's easiest ordinary entry in one province-year-track-batch."""
+class Cutoff(NamedTuple):
+    """A school's easiest ordinary entry in one province-year-track-batch.
+
+    A named tuple rather than a dataclass: a province's history is tens of thousands of these, built on
+    the first question about it, and tuples are built several times faster.
+    """
 
     school_id: int
     campus: str | None
@@ -184,24 +187,48 @@ class Store:
             (p, y, t): n for p, y, t, n in self._q("SELECT province, year, track, size FROM cohorts")
         }
         self.tables: Lazy[tuple[str, int, str], ScoreTable] = Lazy(table_keys, self._load_table)  # type: ignore[arg-type]
-        cut_keys = [tuple(r) for r in self._q("SELECT DISTINCT province, track FROM school_cutoffs ORDER BY ALL")]
-        self.cutoffs: Lazy[tuple[str, str], list[Cutoff]] = Lazy(cut_keys, self._load_cutoffs)  # type: ignore[arg-type]
+        # Every school cutoff is read at once on first use (about 0.5 s for 150k rows), rather than a province
+        # at a time: a first question about a province then costs only its estimates (docs/benchmarks.md).
+        self._level_cutoffs: dict[tuple[str, str, str], list[Cutoff]] | None = None
+        self._cutoffs: dict[tuple[str, str], list[Cutoff]] = {}
+        self._read_lock = threading.Lock()
         self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
         for p, y, t, b, s in self._q("SELECT province, year, track, batch, score FROM control_lines ORDER BY score DESC"):
             self.lines[(p, y, t)].append((b, s))
         self.build_info: dict[str, str] = dict(self._q("SELECT key, value FROM build_info"))  # type: ignore[arg-type]
-        log.info("store opened: %d schools, %d aliases, %d score tables, %d cutoff lists (loaded on use)",
-                 len(self.schools), len(self.name_entries), len(self.tables), len(self.cutoffs))
+        log.info("store opened: %d schools, %d aliases, %d score tables (tables and cutoffs are read on use)",
+                 len(self.schools), len(self.name_entries), len(self.tables))
 
     def _load_table(self, key: tuple[str, int, str]) -> ScoreTable:
         rows = self._q("SELECT score, rank FROM score_ranks WHERE province = ? AND year = ? AND track = ? "
                        "ORDER BY score DESC", list(key))
         return ScoreTable(key[0], key[1], key[2], tuple(r[0] for r in rows), tuple(r[1] for r in rows))
 
-    def _load_cutoffs(self, key: tuple[str, str]) -> list[Cutoff]:
-        rows = self._q("""SELECT school_id, campus, year, track, batch, batch_level, min_score, min_rank, rank_source,
-                                 verified FROM school_cutoffs WHERE province = ? AND track = ?""", list(key))
-        return [Cutoff(*r) for r in rows]
+    def _read_cutoffs(self) -> dict[tuple[str, str, str], list[Cutoff]]:
+        with self._read_lock:
+            if self._level_cutoffs is None:
+                by_level: dict[tuple[str, str, str], list[Cutoff]] = defaultdict(list)
+                for row in self._q("""SELECT school_id, campus, year, track, batch, batch_level, min_score, min_rank,
+                                             rank_source, verified, province FROM school_cutoffs"""):
+                    by_level[(row[10], row[3], row[5])].append(Cutoff._make(row[:10]))
+                by_track: dict[tuple[str, str], list[Cutoff]] = defaultdict(list)
+                for (p, t, _), cs in by_level.items():
+                    by_track[(p, t)].extend(cs)
+                self._cutoffs = dict(by_track)
+                self._level_cutoffs = dict(by_level)
+                log.info("read %d school cutoffs", sum(len(v) for v in by_track.values()))
+            return self._level_cutoffs
+
+    @property
+    def cutoffs(self) -> dict[tuple[str, str], list[Cutoff]]:
+        """Every school cutoff per (province, track)."""
+        self._read_cutoffs()
+        return self._cutoffs
+
+    @property
+    def level_cutoffs(self) -> dict[tuple[str, str, str], list[Cutoff]]:
+        """Every school cutoff per (province, track, batch level)."""
+        return self._read_cutoffs()
 
     def changed_on_disk(self) -> bool:
         """True when the database file was replaced since it was opened."""
@@ -246,9 +273,18 @@ class Store:
 
     # -- cutoffs ---------------------------------------------------------------------
 
-    def province_cutoffs(self, province: str, track: str) -> list[Cutoff]:
-        """Every school cutoff of a province-track (all years)."""
-        return self.cutoffs.get((province, track), [])
+    def province_cutoffs(self, province: str, track: str, level: str | None = None) -> list[Cutoff]:
+        """Every school cutoff of a province-track (all years), or of one batch level (本科/专科) of it."""
+        if level is None:
+            return self.cutoffs.get((province, track), [])
+        return self.level_cutoffs.get((province, track, level), [])
+
+    def coverage(self, province: str, tracks: Sequence[str]) -> dict[str, set[int]]:
+        """Years with verified cutoff ranks in any of `tracks`, per batch level."""
+        rows = self._q("""SELECT batch_level, list(DISTINCT year) FROM school_cutoffs
+                          WHERE province = ? AND list_contains(?, track) AND verified AND min_rank IS NOT NULL
+                          GROUP BY batch_level""", [province, list(tracks)])
+        return {lv: set(years) for lv, years in rows}
 
     def school_cutoffs(self, school_id: int, province: str | None = None) -> list[tuple[str, Cutoff]]:
         """A school's cutoffs (province, cutoff), optionally in one province."""

@@ -11,7 +11,7 @@ from bot.backtest.run import BASELINE_LAST, METHOD, Options, band, run, targets,
 from bot.core.advise import Params, shortlist
 from bot.core.store import Store
 
-P = Params(weights=(3.0, 1.0, 0.5), cohort_power=1.0, spread_floor=0.11, one_year_floor=0.18, stale_growth=1.0,
+P = Params(weights=(3.0, 1.0, 0.5), cohort_power=1.0, spread_floor=0.11, one_year_floor=0.18, stale_growth=1.0, private_spread=1.0, campus_spread=1.0, reform_spread=1.0,
            safe_z=-1.9, match_z=0.0, reach_z=1.6, per_tier=5)
 
 

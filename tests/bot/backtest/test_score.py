@@ -10,7 +10,7 @@ from bot.core.advise import Ladder, Params, estimate, unit_history
 from bot.core.store import Cutoff
 
 # Spelled out so the test does not move when the defaults are recalibrated.
-P = Params(weights=(3.0, 1.0, 0.5), cohort_power=1.0, spread_floor=0.11, one_year_floor=0.18, stale_growth=1.0,
+P = Params(weights=(3.0, 1.0, 0.5), cohort_power=1.0, spread_floor=0.11, one_year_floor=0.18, stale_growth=1.0, private_spread=1.0, campus_spread=1.0, reform_spread=1.0,
            safe_z=-1.9, match_z=0.0, reach_z=1.6, per_tier=2)
 USER = 1000
 

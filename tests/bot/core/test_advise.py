@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from bot.core.advise import Params, recommend, tier_of, unit_history
-from bot.core.store import Cutoff
+import math
+
+from bot.core.advise import Ladder, Params, estimate, recommend, tier_of, unit_history
+from bot.core.store import Cutoff, SchoolProfile
+
+SCALED = Params(cohort_power=1.0)
 
 
 def cut(
@@ -30,7 +34,7 @@ def test_tiers_follow_distance_from_expected_cutoff() -> None:
             cut(3, 2024, 2000),  # ~2000
         ]
     )
-    rec = recommend(hist, cohort, user_rank=400, target_year=2025, target_cohort=2000)
+    rec = recommend(hist, cohort, user_rank=400, target_year=2025, target_cohort=2000, params=SCALED)
     tiers = {p.school_id: t for t, ps in rec.tiers.items() for p in ps}
     assert 1 not in tiers
     assert tiers[2] == "稳"
@@ -40,10 +44,19 @@ def test_tiers_follow_distance_from_expected_cutoff() -> None:
 
 def test_equivalent_rank_scales_with_cohort_size() -> None:
     hist = unit_history([cut(1, 2023, 100)])  # 10% of a 1,000 cohort
-    rec = recommend(hist, cohort, user_rank=200, target_year=2024, target_cohort=2000)
+    rec = recommend(hist, cohort, user_rank=200, target_year=2024, target_cohort=2000, params=SCALED)
     pick = next(p for ps in rec.tiers.values() for p in ps)
     assert pick.points[0].equivalent_rank == 200  # 10% of 2,000
     assert pick.expected_rank == 200
+    assert rec.scaled
+
+
+def test_default_compares_ranks_as_they_are() -> None:
+    hist = unit_history([cut(1, 2023, 100)])
+    rec = recommend(hist, cohort, user_rank=100, target_year=2024, target_cohort=2000)
+    pick = next(p for ps in rec.tiers.values() for p in ps)
+    assert pick.points[0].equivalent_rank == 100 and pick.expected_rank == 100
+    assert not rec.scaled
 
 
 def test_unverified_history_never_makes_a_safe_pick() -> None:
@@ -82,3 +95,61 @@ def test_per_tier_truncation_keeps_totals() -> None:
     # the tightest safe schools come first
     ranks = [p.expected_rank for p in rec.tiers["保"]]
     assert ranks == sorted(ranks)
+
+
+def profile(sid: int, nature: str = "公办") -> SchoolProfile:
+    return SchoolProfile(sid, f"学校{sid}", "河南", "郑州", "本科", nature, None, None, False, False, False, None,
+                         None, ())
+
+
+def test_spread_follows_the_kind_of_unit() -> None:
+    p = Params(spread_floor=0.1, one_year_floor=0.2, private_spread=0.5, campus_spread=2.0, reform_spread=1.5)
+    kinds = {1: 1.0, 2: p.private_spread, 3: 1.0, 4: 1.0}
+    hist = unit_history([
+        cut(1, 2024, 1000, track="物理类"),
+        cut(2, 2024, 1000, track="物理类"),
+        Cutoff(3, "某校区", 2024, "物理类", "本科批", "本科", None, 1000, "published", True),
+        cut(4, 2024, 1000, track="理科"),
+    ])
+    est = {e.school_id: e for e in estimate(hist, cohort, 2025, 2000, p, "物理类", kinds.__getitem__)}
+    assert math.isclose(est[1].sigma, 0.2)
+    assert math.isclose(est[2].sigma, 0.1)  # 民办
+    assert math.isclose(est[3].sigma, 0.4)  # a campus of its own
+    assert math.isclose(est[4].sigma, 0.3)  # last seen before the reform
+
+
+def test_spread_of_a_steady_history_is_floored_and_of_a_jumpy_one_is_its_own() -> None:
+    p = Params(spread_floor=0.1, weights=(1.0, 1.0))
+    hist = unit_history([cut(1, 2023, 1000), cut(1, 2024, 1010), cut(2, 2023, 1000), cut(2, 2024, 2000)])
+    est = {e.school_id: e for e in estimate(hist, cohort, 2025, 2000, p)}
+    assert math.isclose(est[1].sigma, 0.1)
+    assert math.isclose(est[2].sigma, math.log(2) / 2)
+    assert est[2].expected_rank == round(math.sqrt(1000 * 2000))
+
+
+def test_safe_choice_falls_back_to_another_level_and_says_so() -> None:
+    hist = unit_history([
+        cut(1, 2024, 1000),  # a 本科 school just below the user: 冲/稳, never 保
+        cut(2, 2024, 5000, level="专科"),
+    ])
+    ladder = Ladder(estimate(hist, cohort, 2025, 2000), 2025)
+    rec = ladder.place(990, ("本科",), safe_fallback=("本科", "专科"))
+    assert [p.school_id for p in rec.tiers["保"]] == [2]
+    assert rec.safe_fallback == ("专科",) and rec.levels == ("本科",)
+    assert [p.school_id for p in rec.tiers["稳"] + rec.tiers["冲"]] == [1]
+    plain = ladder.place(990, ("本科",))  # no fallback level: the safest 本科 one, flagged
+    assert [p.school_id for p in plain.tiers["保"]] == [1] and plain.weak_safe and plain.safe_fallback == ()
+    # a 本科 保 keeps the list 本科 only
+    assert ladder.place(100, ("本科",), safe_fallback=("本科", "专科")).safe_fallback == ()
+
+
+def test_without_any_safe_unit_the_safest_match_is_named_and_flagged() -> None:
+    hist = unit_history([cut(1, 2024, 1000), cut(2, 2024, 1100), cut(3, 2024, 900)])
+    ladder = Ladder(estimate(hist, cohort, 2025, 2000), 2025)
+    rec = ladder.place(1000, ("本科",))
+    assert [p.school_id for p in rec.tiers["保"]] == [2] and rec.weak_safe
+    assert 2 not in [p.school_id for p in rec.tiers["稳"]]
+    assert rec.totals["保"] == 1
+    # nothing at least as safe as a 稳: no 保 at all
+    rec = ladder.place(1500, ("本科",))
+    assert rec.tiers["保"] == [] and not rec.weak_safe

@@ -1,0 +1,30 @@
+"""Notes that say what a recommendation rests on."""
+
+from __future__ import annotations
+
+from bot.core import facts
+from bot.core.advise import LEVELS, Pick, Recommendation, YearPoint
+from bot.core.answer import Engine
+
+
+def rec(*, scaled: bool, fallback: tuple[str, ...] = ()) -> Recommendation:
+    pt = YearPoint(2024, "物理类", "专科批", 300.0, 9000, "published", 9000, True)
+    pick = Pick(1, None, "专科", "保", 9000, 0.2, -3.0, (pt,))
+    return Recommendation(user_rank=1000, target_year=2025, tiers={"冲": [], "稳": [], "保": [pick]},
+                          totals={"冲": 0, "稳": 0, "保": 1}, years_used=(2024,), derived_share=0.0,
+                          tracks_used=("物理类",), levels=("本科",), safe_fallback=fallback, scaled=scaled)
+
+
+def test_notes_say_how_ranks_were_compared(engine: Engine) -> None:
+    have = {lv: {2024} for lv in LEVELS}
+    plain = facts.reach_notes(engine.store, "河南", "物理类", rec(scaled=False), have)
+    assert any("直接按位次比较" in n for n in plain) and not any("换算到" in n for n in plain)
+    scaled = facts.reach_notes(engine.store, "河南", "物理类", rec(scaled=True), have)
+    assert any("按当年考生人数换算到2025年" in n for n in scaled)
+
+
+def test_notes_say_when_the_safe_choices_are_another_level(engine: Engine) -> None:
+    have = {lv: {2024} for lv in LEVELS}
+    notes = facts.reach_notes(engine.store, "河南", "物理类", rec(scaled=False, fallback=("专科",)), have)
+    assert any("“保”列的是专科院校" in n for n in notes)
+    assert not any("“保”列的是" in n for n in facts.reach_notes(engine.store, "河南", "物理类", rec(scaled=False), have))
