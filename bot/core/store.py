@@ -189,6 +189,8 @@ class Store:
         self.tables: Lazy[tuple[str, int, str], ScoreTable] = Lazy(table_keys, self._load_table)  # type: ignore[arg-type]
         # Every school cutoff is read at once on first use (about 0.5 s for 150k rows), rather than a province
         # at a time: a first question about a province then costs only its estimates (docs/benchmarks.md).
+        self.cutoff_keys: list[tuple[str, str]] = [
+            (p, t) for p, t in self._q("SELECT DISTINCT province, track FROM school_cutoffs ORDER BY ALL")]
         self._level_cutoffs: dict[tuple[str, str, str], list[Cutoff]] | None = None
         self._cutoffs: dict[tuple[str, str], list[Cutoff]] = {}
         self._read_lock = threading.Lock()

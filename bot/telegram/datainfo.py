@@ -39,7 +39,7 @@ def coverage(store: Store) -> Coverage:
     """Summarise a store without loading its lazy tables."""
     tracks: dict[str, set[str]] = defaultdict(set)
     years: dict[str, set[int]] = defaultdict(set)
-    for prov, track in store.cutoffs:
+    for prov, track in store.cutoff_keys:
         tracks[prov].add(track)
     for prov, year, _track in store.tables:
         years[prov].add(year)
