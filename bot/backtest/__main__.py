@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("no province-track-year with at least %d schools in two consecutive years", args.min_schools)
         return 1
     t0 = time.perf_counter()
-    board = run(store, used, Options(params=params, n_ranks=args.ranks, variant=variant))
+    board = run(store, used, Options(params=params, n_ranks=args.ranks, variant=variant, safe_bands=report.SAFE_BANDS))
     seconds = time.perf_counter() - t0
     cal: Calibration | None = None
     if args.calibrate:

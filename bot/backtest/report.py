@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from bot.backtest.calibrate import Calibration, Goals
-from bot.backtest.run import BANDS, BASELINE_LAST, BASELINE_MEAN, METHOD, VARIANT, Target
+from bot.backtest.run import BANDS, BASELINE_LAST, BASELINE_MEAN, METHOD, VARIANT, Target, wider_name
 from bot.backtest.score import Board, Tally, merge
 from bot.core.advise import TIERS, Params
 
@@ -87,6 +87,36 @@ def goals_check(board: Board, goals: Goals = Goals()) -> list[str]:
         ["当年有校可录时 ≥1 所保 = 100%", pct(m.safe_share, 2), _ok((m.safe_share or 0) >= 0.9995)],
     ]
     return _table(["目标", "本方法", "达成"], rows)
+
+
+SAFE_BANDS: tuple[float, ...] = (1.3, 1.4, 1.5, 1.6, 1.8, 2.0)  # wider 保 bands of baseline 1, for `frontier`
+
+
+def frontier(board: Board, bands: Sequence[float] = SAFE_BANDS, goals: Goals = Goals()) -> list[str]:
+    """Baseline 1 with wider 保 bands beside the method: how tight 保 is at a given admission rate."""
+    m, b = board.get(METHOD, "all", "all"), board.get(BASELINE_LAST, "all", "all")
+    if m is None or b is None:
+        return []
+    rows = [["本方法", pct(m.tiers["保"].rate), num(m.tiers["保"].tightness), num(m.length("保"), 1), pct(m.safe_share)],
+            ["基线1，保 ≥ 1.2 倍", pct(b.tiers["保"].rate), num(b.tiers["保"].tightness), num(b.length("保"), 1),
+             pct(b.safe_share)]]
+    reached = None
+    for x in bands:
+        t = board.get(wider_name(x), "all", "all")
+        if t is None:
+            continue
+        rows.append([f"基线1，保 ≥ {x:g} 倍", pct(t.tiers["保"].rate), num(t.tiers["保"].tightness),
+                     num(t.length("保"), 1), pct(t.safe_share)])
+        if reached is None and (t.tiers["保"].rate or 0) >= goals.safe_rate:
+            reached = (x, t)
+    out = ["把基线1的“保”放宽到更大的倍数，看它要多宽才能达到 98% 录取、那时紧度多少；"
+           "同样的录取率下紧度越低越好。", ""]
+    out += _table(["", "保 录取", "保 紧度", "保 条数", "≥1保"], rows)
+    if reached is not None:
+        x, t = reached
+        out += ["", f"基线1要放宽到 {x:g} 倍才达到 98%（{pct(t.tiers['保'].rate)}），紧度 {num(t.tiers['保'].tightness)}；"
+                f"本方法 {pct(m.tiers['保'].rate)}，紧度 {num(m.tiers['保'].tightness)}。"]
+    return out
 
 
 def _ok(flag: bool) -> str:
@@ -231,6 +261,10 @@ def render(board: Board, meta: Meta, calibration: Calibration | None = None) -> 
         "## 目标",
         "",
         *goals_check(board),
+        "",
+        "## 同等把握下的紧度",
+        "",
+        *frontier(board),
         "",
         "## 分省",
         "",

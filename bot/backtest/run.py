@@ -30,6 +30,12 @@ VARIANT = "variant"  # the method with other Params, scored beside it (--variant
 BASELINE_LAST = "baseline1"
 BASELINE_MEAN = "baseline2"
 METHODS: tuple[str, ...] = (METHOD, BASELINE_LAST, BASELINE_MEAN)
+WIDER = "baseline1@"  # baseline 1 with a wider 保 band, e.g. baseline1@1.4
+
+
+def wider_name(safe: float) -> str:
+    """The board name of baseline 1 with 保 at `safe` times the user's rank."""
+    return f"{WIDER}{safe:g}"
 BANDS: tuple[str, ...] = ("前1%", "1–10%", "10–50%", "50%以后（本科线上）", "专科段（本科线下）")
 
 
@@ -102,6 +108,7 @@ class Options:
     methods: tuple[str, ...] = METHODS
     ranks: tuple[int, ...] | None = None  # fixed user ranks instead of log-spaced ones (tests)
     variant: Params | None = None  # also score the method with these Params, as VARIANT
+    safe_bands: tuple[float, ...] = ()  # also score baseline 1 with 保 at these multiples of the user's rank
 
 
 def run(store: Store, targets_: Sequence[Target], opts: Options = Options(), board: Board | None = None) -> Board:
@@ -120,6 +127,7 @@ def run_target(store: Store, tg: Target, opts: Options, board: Board) -> None:
     history = province_history(store, tg.province, tg.track, tg.year)
     b1 = baselines.last_year(history, tg.year)
     b2 = baselines.raw_mean(history, tg.year, p.weights, p.stale_years)
+    wider = [(wider_name(x), baselines.FixedBands(b1.refs, baselines.Bands(safe=x))) for x in opts.safe_bands]
     candidates = {lv: [e.key for e in ladder.estimates if e.verified and e.batch_level == lv] for lv in LEVELS}
     has_lines = bool(store.control_line_years(tg.province, tg.track))
     other = opts.variant
@@ -136,8 +144,8 @@ def run_target(store: Store, tg: Target, opts: Options, board: Board) -> None:
         if other is not None:
             alt = shortlist(store, tg.province, tg.track, r, tg.year, tg.year, other, ladder=other_ladder)
             board.add(VARIANT, groups, score({t: [k.key for k in alt.tiers[t]] for t in TIERS}, outcome, r, existed))
-        for name, base in ((BASELINE_LAST, b1), (BASELINE_MEAN, b2)):
-            if name in opts.methods:
+        for name, base in ((BASELINE_LAST, b1), (BASELINE_MEAN, b2), *wider):
+            if name in opts.methods or name.startswith(WIDER):
                 board.add(name, groups, score(base.place(r, rec.levels, p.per_tier), outcome, r, existed))
     log.info("%s: %d ranks, %d units with history, %d outcomes", tg.label, len(ranks), len(ladder.estimates),
              len(outcome))

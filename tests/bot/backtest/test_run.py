@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.backtest.__main__ import main, parse_overrides
-from bot.backtest.run import BASELINE_LAST, METHOD, Options, band, run, targets, user_ranks
+from bot.backtest.run import BASELINE_LAST, METHOD, Options, band, run, targets, user_ranks, wider_name
 from bot.core.advise import Params, shortlist
 from bot.core.store import Store
 
@@ -37,6 +37,9 @@ def test_back_test_scores_what_the_bot_shows(tiny_store: Store) -> None:
     assert y2025 is not None and y2025.tiers["保"].tightness == pytest.approx((325 / 250 + 650 / 250) / 2)
     b1 = board.get(BASELINE_LAST, "all", "all")
     assert b1 is not None and (b1.tiers["保"].scored, b1.tiers["保"].admitted) == (4, 4)
+    # Baseline 1 with 保 at 2x the user's rank keeps only 河南科技学院 (640 and 660 last year, vs 250).
+    wide = run(tiny_store, tgs, Options(params=P, ranks=(250,), safe_bands=(2.0,))).get(wider_name(2.0), "all", "all")
+    assert wide is not None and (wide.tiers["保"].scored, wide.tiers["保"].admitted) == (2, 2)
     # The lists scored are the bot's own.
     rec = shortlist(tiny_store, "河南", "物理类", 250, 2025, 2025, P)
     assert [p.school_id for p in rec.tiers["保"]] == [3, 4] and rec.levels == ("本科",)
@@ -72,7 +75,7 @@ def test_command_writes_the_report(tiny_db: Path, tmp_path: Path, capsys: pytest
                  "--variant", "cohort_power=0"])
     assert code == 0
     text = out.read_text(encoding="utf-8")
-    for heading in ("# 冲/稳/保 回测", "## 总体", "## 目标", "## 分省", "## 分位次段", "## 官方位次与换算位次", "## 参数"):
+    for heading in ("# 冲/稳/保 回测", "## 总体", "## 目标", "## 同等把握下的紧度", "## 分省", "## 分位次段", "## 官方位次与换算位次", "## 参数"):
         assert heading in text
     assert "python -m bot.backtest --min-schools 0" in text and f"数据：{tiny_db.name}" in text
     assert "本方法变体" in text and "基线1" in text
