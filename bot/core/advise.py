@@ -229,7 +229,7 @@ def estimate(
             if target_year - years[0] > stale:
                 continue
             use = [y for y in years if by_year[y].verified][:max_years]
-            verified = bool(use)
+            verified = bool(use) and target_year - use[0] <= stale  # old verified years never hide recent ones
             if not verified:
                 use = years[:max_years]
             used = tuple([by_year[y] for y in use])

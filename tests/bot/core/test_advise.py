@@ -153,3 +153,12 @@ def test_without_any_safe_unit_the_safest_match_is_named_and_flagged() -> None:
     # nothing at least as safe as a 稳: no 保 at all
     rec = ladder.place(1500, ("本科",))
     assert rec.tiers["保"] == [] and not rec.weak_safe
+
+
+def test_recent_unverified_years_are_not_hidden_by_old_verified_ones() -> None:
+    hist = unit_history([cut(1, 2018, 500), cut(1, 2024, 900, verified=False)])
+    (e,) = estimate(hist, cohort, 2025, 2000)
+    assert [c.year for c in e.used] == [2024, 2018] and not e.verified
+    hist = unit_history([cut(1, 2023, 500), cut(1, 2024, 900, verified=False)])
+    (e,) = estimate(hist, cohort, 2025, 2000)
+    assert [c.year for c in e.used] == [2023] and e.verified
