@@ -332,10 +332,12 @@ class Ladder:
                 found["保"], totals["保"], fallback = more["保"], more_totals["保"], extra
         weak = False
         if not found["保"]:
-            # No unit is safe by the bands: name the safest verified one that is at least a 稳 (the answer
-            # says it is only the best there is), rather than leave the student without a 保底.
+            # No unit is safe by the bands: name the safest verified one that is at least a 稳 and whose
+            # latest cutoff admitted this rank (the answer says it is only the best there is), rather than
+            # leave the student without a 保底.
             pool = self._rows_for(levels) + (self._rows_for(extra) if extra else [])
-            best = min(((e, (user_log - mean) / sigma) for e, mean, sigma, ok in pool if ok),
+            best = min(((e, (user_log - mean) / sigma) for e, mean, sigma, ok in pool
+                        if ok and (e.used[0].min_rank or 0) >= user_rank),
                        key=lambda k: k[1], default=None)
             if best is not None and best[1] <= self.params.match_z:
                 e = best[0]
