@@ -35,7 +35,7 @@ class Params:
     max_years: int = 3
     cohort_power: float = 0.0  # equivalent rank = rank * (target cohort / that year's cohort) ** cohort_power
     spread_floor: float = 0.14  # log-rank spread of the cutoff never trusted below this ...
-    one_year_floor: float = 0.21  # ... and the spread assumed with a single year of data
+    one_year_floor: float = 0.23  # ... and the spread assumed with a single year of data
     # Units whose cutoffs move more (or less) than their own history shows, measured on the back-test's
     # misses (docs/backtest.md): the spread is multiplied by these.
     private_spread: float = 0.6  # 民办: cutoffs usually sit at the batch line
