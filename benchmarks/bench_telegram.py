@@ -117,16 +117,24 @@ async def main() -> int:
         db = args.db or make_tiny_db(Path(tmp) / "tiny.duckdb")
         api = FakeBotAPI()
         await api.start()
-        proc = await spawn_bot(api.base_url, db.resolve(), Path(tmp) / "bot.log", verbose=False)
+        log_file = Path(tmp) / "bot.log"
+        started = time.perf_counter()
+        proc = await spawn_bot(api.base_url, db.resolve(), log_file, verbose=True)
         try:
             if not await api.wait_for(lambda: bool(api.sent("getUpdates")), 60):
                 print((Path(tmp) / "bot.log").read_text(), file=sys.stderr)
                 return 1
             load = Load(api)
+            t_warm = time.perf_counter()
             warm = [load.push() for _ in range(100)]
-            await load.wait(warm, 30)
-            print(f"bot process: pid {proc.pid}, db {db if args.db else 'tiny test database'}, "
-                  f"RSS after warm-up {rss_mb(proc.pid)[0]:.0f} MB")
+            summary("first 100 updates at start-up (engine still warming)", load, warm,
+                    await load.wait(warm, 30), t_warm)
+            # Steady state: wait until the engine has built its estimates in the background.
+            if not await api.wait_for(lambda: "engine warmed" in log_file.read_text(errors="replace"), 120):
+                print("the engine never reported being warmed", file=sys.stderr)
+                return 1
+            print(f"bot process: pid {proc.pid}, db {db if args.db else 'tiny test database'}, engine warmed "
+                  f"{time.perf_counter() - started:.1f} s after start, RSS {rss_mb(proc.pid)[0]:.0f} MB")
 
             n = int(args.rate * args.seconds)
             chats: list[int] = []

@@ -285,7 +285,7 @@ class Ladder:
         self.params = params
         self._build = build
         self._levels: dict[str, list[Estimate]] = {}
-        self._rows: dict[tuple[str, ...], list[tuple[Estimate, float, float, bool]]] = {}
+        self._rows: dict[tuple[str, ...], list[Estimate]] = {}
 
     def level(self, level: str) -> list[Estimate]:
         """Estimates of one batch level, best expected cutoff first."""
@@ -305,29 +305,35 @@ class Ladder:
         for key in (("本科",), ("专科",), LEVELS):
             self._rows_for(key)
 
-    def _rows_for(self, levels: Collection[str] | None) -> list[tuple[Estimate, float, float, bool]]:
+    def _rows_for(self, levels: Collection[str] | None) -> list[Estimate]:
         key = LEVELS if levels is None else tuple(sorted(levels))
         rows = self._rows.get(key)
         if rows is None:
-            merged = heapq.merge(*(self.level(lv) for lv in key), key=_expected)
-            rows = self._rows[key] = [(e, e.mean, e.sigma, e.verified) for e in merged]
+            rows = self.level(key[0]) if len(key) == 1 else list(
+                heapq.merge(*(self.level(lv) for lv in key), key=_expected))
+            self._rows[key] = rows
         return rows
 
     def place(
-        self, user_rank: int, levels: Collection[str] | None = None, safe_fallback: Collection[str] = ()
+        self,
+        user_rank: int,
+        levels: Collection[str] | None = None,
+        safe_fallback: Collection[str] = (),
+        per_tier: int | None = None,
     ) -> Recommendation:
-        """冲/稳/保 for `user_rank`, drawing only on units of `levels` (all when None).
+        """冲/稳/保 for `user_rank`, drawing only on units of `levels` (all when None), `per_tier` schools
+        per tier (the ladder's Params when None).
 
         When no unit of `levels` is 保, 保 is drawn from the units of `safe_fallback` instead (a 专科 保底
         for a rank just above the 本科 line), and the recommendation says so.
         """
-        n = self.params.per_tier
+        n = per_tier if per_tier is not None else self.params.per_tier
         user_log = math.log(max(user_rank, 1))
-        found, totals = self._found(self._rows_for(levels), user_log)
+        found, totals = self._found(self._rows_for(levels), user_log, n)
         fallback: tuple[str, ...] = ()
         extra = tuple(lv for lv in safe_fallback if levels is not None and lv not in levels)
         if not found["保"] and extra:
-            more, more_totals = self._found(self._rows_for(extra), user_log)
+            more, more_totals = self._found(self._rows_for(extra), user_log, n)
             if more["保"]:
                 found["保"], totals["保"], fallback = more["保"], more_totals["保"], extra
         weak = False
@@ -336,8 +342,8 @@ class Ladder:
             # latest cutoff admitted this rank (the answer says it is only the best there is), rather than
             # leave the student without a 保底.
             pool = self._rows_for(levels) + (self._rows_for(extra) if extra else [])
-            best = min(((e, (user_log - mean) / sigma) for e, mean, sigma, ok in pool
-                        if ok and (e.used[0].min_rank or 0) >= user_rank),
+            best = min(((e, (user_log - e.mean) / e.sigma) for e in pool
+                        if e.verified and (e.used[0].min_rank or 0) >= user_rank),
                        key=lambda k: k[1], default=None)
             if best is not None and best[1] <= self.params.match_z:
                 e = best[0]
@@ -368,18 +374,18 @@ class Ladder:
         )
 
     def _found(
-        self, rows: list[tuple[Estimate, float, float, bool]], user_log: float
+        self, rows: list[Estimate], user_log: float, n: int
     ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int]]:
         p = self.params
-        n = p.per_tier
         found: dict[str, list[tuple[Estimate, float]]] = {t: [] for t in TIERS}
         totals = dict.fromkeys(TIERS, 0)
-        for e, mean, sigma, verified in rows:
-            z = (user_log - mean) / sigma
-            if z > p.reach_z:
+        reach_z, safe_z, match_z = p.reach_z, p.safe_z, p.match_z
+        for e in rows:
+            z = (user_log - e[3]) / e[4]  # mean, sigma (tuple indexing: this loop runs over every unit)
+            if z > reach_z:
                 continue
-            tier = "保" if z <= p.safe_z else "稳" if z <= p.match_z else "冲"
-            if tier == "保" and not verified:
+            tier = "保" if z <= safe_z else "稳" if z <= match_z else "冲"
+            if tier == "保" and not e[8]:  # verified
                 continue  # an unverified history never vouches for a safe choice
             totals[tier] += 1
             kept = found[tier]
@@ -471,7 +477,7 @@ def shortlist(
     table = store.table(province, track, target_year)
     levels = facts.levels_within_reach(store, province, track, table, rank) if table else LEVELS
     lad = ladder if ladder is not None else ladder_for(store, province, track, target_year, before_year, params)
-    return lad.place(rank, levels, safe_fallback=LEVELS)
+    return lad.place(rank, levels, safe_fallback=LEVELS, per_tier=params.per_tier)
 
 
 def tier_of(z: float, params: Params) -> str | None:

@@ -156,10 +156,14 @@ class Engine:
         return len(latest)
 
     def with_per_tier(self, per_tier: int) -> Engine:
-        """An engine on the same store that shows `per_tier` schools per tier (for paging)."""
+        """An engine on the same store that shows `per_tier` schools per tier (for paging). It shares this
+        engine's name index and estimates (they do not depend on the list length)."""
         from dataclasses import replace
 
-        return Engine(self.store, replace(self.params, per_tier=per_tier))
+        twin = Engine.__new__(Engine)
+        twin.store, twin.params, twin.names = self.store, replace(self.params, per_tier=per_tier), self.names
+        twin._ladders, twin._coverages, twin._lock = self._ladders, self._coverages, self._lock
+        return twin
 
     def _result(self, p: Any) -> dict[str, Any]:
         s = self.store.schools.get(p.school_id)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar, cast
 
 import duckdb
 
@@ -124,6 +124,7 @@ class Strength:
 
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 class Lazy(Mapping[K, V]):
@@ -171,6 +172,13 @@ class Store:
         with self._lock:
             return self._con.execute(sql, params).fetchall()
 
+    def _chunks(self, table: str, columns: str, size: int = 40_000) -> Iterator[list[tuple]]:  # type: ignore[type-arg]
+        """Every row of `table` in rowid ranges: the lock is held for one chunk at a time, so other questions'
+        queries interleave, and the whole result never sits in memory twice."""
+        (last,) = self._q(f"SELECT coalesce(max(rowid), -1) FROM {table}")[0]
+        for start in range(0, last + 1, size):
+            yield self._q(f"SELECT {columns} FROM {table} WHERE rowid >= ? AND rowid < ?", [start, start + size])
+
     def _load(self) -> None:
         self.schools: dict[int, SchoolProfile] = {
             r[0]: _profile(r)
@@ -193,7 +201,9 @@ class Store:
             (p, t) for p, t in self._q("SELECT DISTINCT province, track FROM school_cutoffs ORDER BY ALL")]
         self._level_cutoffs: dict[tuple[str, str, str], list[Cutoff]] | None = None
         self._cutoffs: dict[tuple[str, str], list[Cutoff]] = {}
-        self._read_lock = threading.Lock()
+        self._read_lock = threading.RLock()
+        self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
+        self._strengths: dict[int, list[Strength]] | None = None
         self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
         for p, y, t, b, s in self._q("SELECT province, year, track, batch, score FROM control_lines ORDER BY score DESC"):
             self.lines[(p, y, t)].append((b, s))
@@ -210,9 +220,18 @@ class Store:
         with self._read_lock:
             if self._level_cutoffs is None:
                 by_level: dict[tuple[str, str, str], list[Cutoff]] = defaultdict(list)
-                for row in self._q("""SELECT school_id, campus, year, track, batch, batch_level, min_score, min_rank,
-                                             rank_source, verified, province FROM school_cutoffs"""):
-                    by_level[(row[10], row[3], row[5])].append(Cutoff._make(row[:10]))
+                strings: dict[object, object] = {}
+
+                def same(value: T) -> T:
+                    return cast(T, strings.setdefault(value, value))
+
+                for rows in self._chunks("school_cutoffs", "province, school_id, campus, year, track, batch, "
+                                         "batch_level, min_score, min_rank, rank_source, verified"):
+                    for prov, sid, campus, year, track, batch, level, score, rank, source, verified in rows:
+                        # One object per distinct string (DuckDB hands out a new one per row): ~40 MB less.
+                        c = Cutoff(sid, same(campus), year, same(track), same(batch),
+                                   same(level), score, rank, same(source), verified)
+                        by_level[(same(prov), c.track, c.batch_level)].append(c)
                 by_track: dict[tuple[str, str], list[Cutoff]] = defaultdict(list)
                 for (p, t, _), cs in by_level.items():
                     by_track[(p, t)].extend(cs)
@@ -289,14 +308,23 @@ class Store:
         return {lv: set(years) for lv, years in rows}
 
     def school_cutoffs(self, school_id: int, province: str | None = None) -> list[tuple[str, Cutoff]]:
-        """A school's cutoffs (province, cutoff), optionally in one province."""
-        rows = self._q(
-            """SELECT province, school_id, campus, year, track, batch, batch_level, min_score, min_rank, rank_source,
-                      verified FROM school_cutoffs
-               WHERE school_id = ? AND (? IS NULL OR province = ?) ORDER BY province, track, year DESC, batch""",
-            [school_id, province, province],
-        )
-        return [(r[0], Cutoff(*r[1:])) for r in rows]
+        """A school's cutoffs (province, cutoff), optionally in one province; by province, track, latest
+        year first, batch (from memory: profiles and comparisons are the most frequent questions)."""
+        rows = self._by_school().get(school_id, [])
+        return rows if province is None else [r for r in rows if r[0] == province]
+
+    def _by_school(self) -> dict[int, list[tuple[str, Cutoff]]]:
+        level_cutoffs = self._read_cutoffs()
+        with self._read_lock:
+            if self._school_index is None:
+                index: dict[int, list[tuple[str, Cutoff]]] = defaultdict(list)
+                for (prov, _, _), cs in level_cutoffs.items():
+                    for c in cs:
+                        index[c.school_id].append((prov, c))
+                for rows in index.values():
+                    rows.sort(key=lambda r: (r[0], r[1].track, -r[1].year, r[1].batch))
+                self._school_index = dict(index)
+            return self._school_index
 
     def majors_of(self, school_id: int) -> list[str]:
         """Distinct major names seen for a school in admissions and strength tables."""
@@ -319,12 +347,15 @@ class Store:
         return [MajorCutoff(*r) for r in rows]
 
     def strengths(self, school_id: int) -> list[Strength]:
-        """Major and discipline strength rows of a school."""
-        rows = self._q(
-            "SELECT major, kind, rank, grade, year FROM major_strength WHERE school_id = ? ORDER BY kind, rank NULLS LAST",
-            [school_id],
-        )
-        return [Strength(*r) for r in rows]
+        """Major and discipline strength rows of a school (all schools' rows are read on first use)."""
+        with self._read_lock:
+            if self._strengths is None:
+                by_school: dict[int, list[Strength]] = defaultdict(list)
+                for sid, *rest in self._q("""SELECT school_id, major, kind, rank, grade, year FROM major_strength
+                                             ORDER BY school_id, kind, rank NULLS LAST, major"""):
+                    by_school[sid].append(Strength(*rest))
+                self._strengths = dict(by_school)
+        return self._strengths.get(school_id, [])
 
 
 def _profile(r: tuple) -> SchoolProfile:  # type: ignore[type-arg]

@@ -9,8 +9,8 @@ possible), which is removed again as soon as it is open.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
+import gc
 import itertools
 import logging
 import os
@@ -36,7 +36,7 @@ T = TypeVar("T")
 STAT_INTERVAL = 1.0  # seconds between checks whether the database file was replaced
 DRAIN_TIMEOUT = 30.0  # how long an old engine may keep serving in-flight answers after a swap
 RETRY_AFTER_FAILURE = 60.0  # a replaced file that failed to open is tried again after this
-CACHE_SIZE = 2048  # answers kept per engine: inline queries and tier buttons ask the same again and again
+CACHE_SIZE = 512  # answers kept per engine: inline queries and tier buttons ask the same again and again
 DEEP_PER_TIER = 40  # schools per tier behind the tier buttons (the first answer shows the engine's default)
 
 
@@ -47,6 +47,9 @@ def _warm(engine: Engine) -> None:
     except duckdb.ConnectionException as exc:
         log.info("warm-up of a replaced database stopped: %s", exc)
         return
+    # The warmed engine is ~10^6 long-lived objects; left to the cyclic GC, every full collection would walk
+    # them all (tens of ms, on the answer path). Frozen, they are skipped (they are still freed by refcount).
+    gc.freeze()
     log.info("engine warmed: %d province-track ladders", n)
 
 
@@ -55,7 +58,7 @@ class _Slot:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.deep = Engine(engine.store, dataclasses.replace(engine.params, per_tier=DEEP_PER_TIER))
+        self.deep = engine.with_per_tier(DEEP_PER_TIER)
         self.inflight = 0
         # Build every province-track's estimates in the background (~1.5 s), so no user waits for them.
         threading.Thread(target=_warm, args=(engine,), name="warm-engine", daemon=True).start()
