@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from bot.backtest.calibrate import Calibration, Goals
 from bot.backtest.run import BANDS, BASELINE_LAST, BASELINE_MEAN, METHOD, VARIANT, Target, wider_name
 from bot.backtest.score import Board, Tally, merge
-from bot.core.advise import TIERS, Params
+from bot.core.advise import SAFE_KEEP, TIERS, Params
 
 NAMES = {METHOD: "本方法", VARIANT: "本方法变体", BASELINE_LAST: "基线1：去年位次+固定区间",
          BASELINE_MEAN: "基线2：三年加权均值（不换算）"}
@@ -193,7 +193,7 @@ def calibration_section(cal: Calibration, goals: Goals = Goals()) -> list[str]:
 
 
 def _changes(p: Params, short: bool = False) -> str:
-    keys = ("safe_z", "match_z", "spread_floor", "one_year_floor")
+    keys = ("safe_z", "match_z", "spread_floor", "one_year_floor", "safe_span")
     if short:
         return " ".join(f"{getattr(p, k):g}" for k in keys)
     return "，".join(f"`{k}={getattr(p, k)!r}`" for k in keys)
@@ -249,6 +249,8 @@ def render(board: Board, meta: Meta, calibration: Calibration | None = None) -> 
         "民办院校乘 `private_spread`（多在批次线附近录满，波动小），单列校区乘 `campus_spread`，"
         "最近数据在改革前的科类乘 `reform_spread`（这三个倍数按回测中各类学校的实际偏差定）；"
         "最近一年数据缺一年，波动放大 `stale_growth` 倍。",
+        f"- 保从离用户最近的学校往下列，但前 {SAFE_KEEP} 所之后只列预期位次不超过用户位次 `safe_span` 倍的学校："
+        "再往下的学校更稳，却白白浪费分数。",
         "- 本科线以上只列本科；本科里没有“保”时，“保”改从专科院校里选，并在回答里说明。",
         "- z = (ln 用户位次 − 预期对数位次) ÷ 波动：z ≤ `safe_z` 为保（且各年都是核验数据），≤ `match_z` 为稳，"
         "≤ `reach_z` 为冲。稳、保从最好的学校往下列，冲从最有把握的往上列，每档前 `per_tier` 所。",

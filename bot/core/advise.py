@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 TIERS: tuple[str, ...] = ("冲", "稳", "保")
 LEVELS: tuple[str, ...] = ("本科", "专科")
+SAFE_KEEP = 2  # 保 schools always shown (when there are that many), however far below the user
 TAIL_SHARE = 0.5  # a 一分一段 table whose lowest score is above this share of its top score is truncated
 
 UnitKey = tuple[int, str | None, str]  # school_id, campus, batch level
@@ -42,11 +43,12 @@ class Params:
     campus_spread: float = 2.0  # a named campus: programmes move between campuses
     reform_spread: float = 1.4  # latest cutoff from the track before a reform
     stale_growth: float = 1.0  # the spread grows by this share per year missing before the target year
-    safe_z: float = -1.5  # z <= safe_z: 保
+    safe_z: float = -1.8  # z <= safe_z: 保
     match_z: float = 0.0  # safe_z < z <= match_z: 稳
     reach_z: float = 1.6  # match_z < z <= reach_z: 冲
     stale_years: int = 3  # ignore schools whose latest data is older than this
     per_tier: int = 5
+    safe_span: float = 2.5  # 保 beyond the first SAFE_KEEP stop at this multiple of the user's rank (0: no limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,6 +395,12 @@ class Ladder:
             # `per_tier` and any ties with the last; 冲 is shown from the most attainable up: keep all.
             if tier == "冲" or len(kept) < n or e.expected_rank == kept[-1][0].expected_rank:
                 kept.append((e, z))
+        if p.safe_span and len(found["保"]) > SAFE_KEEP:
+            # Past the first few, a 保 far below the user only wastes the score: stop at `safe_span` times
+            # the user's rank.
+            limit = p.safe_span * math.exp(user_log)
+            safe = found["保"]
+            found["保"] = safe[:SAFE_KEEP] + [k for k in safe[SAFE_KEEP:] if k[0][5] <= limit]
         return found, totals
 
 

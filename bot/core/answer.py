@@ -156,12 +156,14 @@ class Engine:
         return len(latest)
 
     def with_per_tier(self, per_tier: int) -> Engine:
-        """An engine on the same store that shows `per_tier` schools per tier (for paging). It shares this
-        engine's name index and estimates (they do not depend on the list length)."""
+        """An engine for tier pages on the same store: `per_tier` schools per tier, and every 保 rather than
+        only those near the user (the reader asked for more). It shares this engine's name index and
+        estimates (they do not depend on what is listed)."""
         from dataclasses import replace
 
         twin = Engine.__new__(Engine)
-        twin.store, twin.params, twin.names = self.store, replace(self.params, per_tier=per_tier), self.names
+        twin.store, twin.names = self.store, self.names
+        twin.params = replace(self.params, per_tier=per_tier, safe_span=0.0)
         twin._ladders, twin._coverages, twin._lock = self._ladders, self._coverages, self._lock
         return twin
 

@@ -35,13 +35,13 @@ def test_callback_data_fits_in_64_bytes() -> None:
 
 
 async def test_first_answer_shows_one_per_tier_and_offers_more(paged: Harness) -> None:
-    (msg,) = await paged.say("河南 理科 500分")
+    (msg,) = await paged.say("河南 理科 505分")
     assert "列前1所" in msg.text
-    assert buttons(msg)[0][1] == TierCb(p="河南", k="物理类", r=254, t="保", m="o").pack()
+    assert buttons(msg)[0][1] == TierCb(p="河南", k="物理类", r=241, t="保", m="o").pack()
 
 
 async def test_tier_button_opens_a_page_as_a_new_message_then_pages_by_editing(paged: Harness) -> None:
-    sent = await paged.press(TierCb(p="河南", k="物理类", r=254, t="保", m="o").pack())
+    sent = await paged.press(TierCb(p="河南", k="物理类", r=241, t="保", m="o").pack())
     assert [type(r) for r in sent] == [SendMessage, AnswerCallbackQuery]
     assert "【保】" in sent[0].text and "第1/" in sent[0].text
     nxt = dict(buttons(sent[0]))["下一页 ›"]
@@ -84,7 +84,7 @@ async def test_compare_two_schools_picked_from_a_tier_page(h: Harness) -> None:
 
 async def test_buttons_survive_a_restart(tg_db: Path) -> None:
     first = await make_harness(tg_db)
-    (msg,) = await first.say("河南 理科 500分")
+    (msg,) = await first.say("河南 理科 505分")
     data = buttons(msg)[0][1]
     await first.engines.close()
     again = await make_harness(tg_db)  # a new process: nothing in memory but the button's own data

@@ -14,7 +14,7 @@ GROUP = -100123
 
 
 async def test_any_private_text_gets_one_plain_text_answer(h: Harness) -> None:
-    sent = await h.say("河南 理科 500分")
+    sent = await h.say("河南 理科 505分")
     assert [type(r) for r in sent] == [SendMessage]
     assert "保（稳妥兜底）" in sent[0].text and "河南大学" in sent[0].text
     assert sent[0].parse_mode is None and sent[0].reply_parameters is None
@@ -47,10 +47,10 @@ async def test_query_commands(h: Harness) -> None:
 
 
 async def test_rank_answer_has_tier_buttons(h: Harness) -> None:
-    sent = await h.say("河南 理科 500分")
+    sent = await h.say("河南 理科 505分")
     buttons = [b for row in sent[0].reply_markup.inline_keyboard for b in row]
     assert buttons and all(re.fullmatch(r"[冲稳保] \d+所 ›", b.text) for b in buttons)
-    assert buttons[0].callback_data.startswith("t:河南:物理类:254:")
+    assert buttons[0].callback_data.startswith("t:河南:物理类:241:")
 
 
 async def test_school_and_compare_answers_have_chart_buttons(h: Harness) -> None:
@@ -67,7 +67,7 @@ async def test_datainfo_shows_version_and_coverage(h: Harness) -> None:
 
 
 async def test_group_chatter_gets_no_answer(h: Harness) -> None:
-    for text in ("今天作业好多", "河南 理科 500分", "/rank@other_bot 河南 理科 447", "/start@other_bot", "@someone 你好"):
+    for text in ("今天作业好多", "河南 理科 505分", "/rank@other_bot 河南 理科 447", "/start@other_bot", "@someone 你好"):
         assert await h.say(text, chat_id=GROUP, user_id=5, chat_type="supergroup") == [], text
 
 

@@ -30,7 +30,7 @@ from tests.telegram.fake_api import (
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 QUESTIONS = {  # message -> a piece of the right answer
-    "河南 理科 500分": "保（稳妥兜底）",
+    "河南 理科 505分": "保（稳妥兜底）",
     "郑州大学和河南大学哪个好": "郑州大学 与 河南大学 对比",
     "郑大怎么样": "【郑州大学】",
     "/rank 河南 理科 447": "位次447",
@@ -108,7 +108,7 @@ async def test_every_private_message_gets_exactly_one_right_reply(running: Runni
 async def test_group_chatter_is_ignored_and_addressed_messages_are_answered(running: Running) -> None:
     api, group = running.api, -100_555
     before = len(api.sent("sendMessage", group))
-    chatter = ["今天作业好多", "河南 理科 500分", "/rank@other_bot 河南 理科 447", "@someone 郑大怎么样"]
+    chatter = ["今天作业好多", "河南 理科 505分", "/rank@other_bot 河南 理科 447", "@someone 郑大怎么样"]
     for i, text in enumerate(chatter):
         api.push(message(text, group, user_id=50 + i, chat_type="supergroup", message_id=100 + i))
     addressed = [f"/rank@{BOT_USERNAME} 河南 理科 447", f"@{BOT_USERNAME} 郑大怎么样"]

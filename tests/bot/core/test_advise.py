@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from bot.core.advise import Ladder, Params, estimate, recommend, tier_of, unit_history
+from bot.core.advise import SAFE_KEEP, Ladder, Params, estimate, recommend, tier_of, unit_history
 from bot.core.store import Cutoff, SchoolProfile
 
 SCALED = Params(cohort_power=1.0)
@@ -88,7 +88,7 @@ def test_tier_bands_are_ordered() -> None:
 def test_per_tier_truncation_keeps_totals() -> None:
     hist = unit_history([cut(i, 2024, 1000 + i * 50) for i in range(1, 30)])
     rec = recommend(
-        hist, cohort, user_rank=100, target_year=2025, target_cohort=2000, params=Params(per_tier=3)
+        hist, cohort, user_rank=100, target_year=2025, target_cohort=2000, params=Params(per_tier=3, safe_span=0)
     )
     assert len(rec.tiers["保"]) == 3
     assert rec.totals["保"] > 3
@@ -162,3 +162,15 @@ def test_recent_unverified_years_are_not_hidden_by_old_verified_ones() -> None:
     hist = unit_history([cut(1, 2023, 500), cut(1, 2024, 900, verified=False)])
     (e,) = estimate(hist, cohort, 2025, 2000)
     assert [c.year for c in e.used] == [2023] and e.verified
+
+
+def test_safe_schools_far_below_the_user_are_not_listed_past_the_first_few() -> None:
+    # 保 at 2x, 3x, 4x, 5x the user's rank: past SAFE_KEEP, only those within safe_span x are shown.
+    hist = unit_history([cut(i, 2024, 100 * (i + 1)) for i in range(1, 5)])
+    rec = recommend(hist, cohort, user_rank=100, target_year=2025, target_cohort=2000,
+                    params=Params(safe_span=4.5))
+    assert [p.school_id for p in rec.tiers["保"]] == [1, 2, 3]  # 200, 300, 400 shown; 500 is beyond 4.5x
+    assert rec.totals["保"] == 4
+    assert SAFE_KEEP == 2
+    far = recommend(hist, cohort, user_rank=100, target_year=2025, target_cohort=2000, params=Params(safe_span=1.5))
+    assert [p.school_id for p in far.tiers["保"]] == [1, 2]  # the first SAFE_KEEP always
