@@ -159,7 +159,7 @@ def params_table(p: Params) -> list[str]:
     return _table(["参数", "值"], [[f.name, f"{getattr(p, f.name)!r}"] for f in fields(p)])
 
 
-def calibration_section(cal: Calibration, goals: Goals = Goals()) -> list[str]:
+def calibration_section(cal: Calibration, goals: Goals = Goals(), used: Params | None = None) -> list[str]:
     """The grid, the choice on all provinces and the held-out folds."""
     grid = "；".join(f"`{k}` ∈ {{{', '.join(f'{x:g}' for x in v)}}}" for k, v in cal.grid.items())
     out = [f"网格：{grid}（搜索其中 {cal.n_points} 组，每个省份-科类-年份 {cal.n_ranks} 个位次，只跑本方法）。",
@@ -169,6 +169,11 @@ def calibration_section(cal: Calibration, goals: Goals = Goals()) -> list[str]:
            "达到 98% 的取保最紧的一组，都达不到时取保录取率最高的一组，最后看稳/冲离 70%/35% 多近。",
            "",
            "全部省份一起选出的参数：" + _changes(cal.best), ""]
+    if used is not None and _changes(used) != _changes(cal.best):
+        held = cal.pooled_held_out.tiers["保"].rate or 0.0
+        why = (f"选出的那组在留出省上的保录取率只有 {pct(held)}，离目标线太近，bot 多留了一点余量。"
+               if held < goals.safe_rate + 0.005 else "与选出的不同。")
+        out[-1:] = ["", "bot 用的参数（本文件其余各表都是它的结果）：" + _changes(used) + "。" + why, ""]
     out += _table(["", "保 录取", "保 紧度", "稳 录取", "冲 录取", "≥1保"],
                   [["本方法（全体选参）", pct(cal.best_all.tiers["保"].rate), num(cal.best_all.tiers["保"].tightness),
                     pct(cal.best_all.tiers["稳"].rate), pct(cal.best_all.tiers["冲"].rate), pct(cal.best_all.safe_share)],
@@ -290,7 +295,7 @@ def render(board: Board, meta: Meta, calibration: Calibration | None = None) -> 
         "",
     ]
     if calibration is not None:
-        lines += ["## 校准", "", *calibration_section(calibration), ""]
+        lines += ["## 校准", "", *calibration_section(calibration, used=meta.params), ""]
     lines += ["## 参数", "", *params_table(meta.params), "", "## 各省份-科类-年份", "",
               *breakdown(board, "target"), "", "## 数据说明", ""]
     lines.append(f"- 两年都有核验位次的学校少于 {meta.min_schools} 所的省份-科类-年份未回测：{_skipped(meta.skipped)}。")
