@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import gc
 import logging
 import os
 import threading
@@ -237,6 +238,9 @@ class Store:
                     by_track[(p, t)].extend(cs)
                 self._cutoffs = dict(by_track)
                 self._level_cutoffs = dict(by_level)
+                # 150k long-lived tuples: left to the cyclic GC, each full collection would walk them all
+                # (~60 ms, in the middle of some answer). Frozen, they are skipped; refcounting still frees them.
+                gc.freeze()
                 log.info("read %d school cutoffs", sum(len(v) for v in by_track.values()))
             return self._level_cutoffs
 
