@@ -144,7 +144,7 @@ def unit_history(cutoffs: Iterable[Cutoff], before_year: int | None = None) -> H
     out: History = defaultdict(dict)
     limit = before_year if before_year is not None else 1 << 30
     for c in cutoffs:
-        if c.min_rank is None or c.year >= limit or "提前" in c.batch:  # ordinary batches only
+        if c.min_rank is None or c.year >= limit or not is_ordinary_batch(c.batch):
             continue
         by_year = out[(c.school_id, c.campus, c.batch_level)]
         prev = by_year.get(c.year)
@@ -190,9 +190,6 @@ def kind_spreads(schools: Mapping[int, SchoolProfile], params: Params) -> KindSp
     return spread_of
 
 
-_ONES = ((), (1.0,), (1.0, 1.0), (1.0, 1.0, 1.0))
-
-
 def estimate(
     history: History,
     cohort: Callable[[int, str], int | None],
@@ -213,42 +210,28 @@ def estimate(
     log, exp, sqrt = math.log, math.exp, math.sqrt
     out = []
     for (sid, campus, level), by_year in history.items():
-        if len(by_year) == 1:  # half the units have a single year
-            ((year, c),) = by_year.items()
-            if target_year - year > stale:
-                continue
-            used: tuple[Cutoff, ...] = (c,)
-            if scale is None:
-                factors: tuple[float, ...] = _ONES[1]
-                mean = log(c.min_rank or 1)
-            else:
-                factors = (scale(year, c.track),)
-                mean = log(max(1.0, (c.min_rank or 1) * factors[0]))
-            sigma = one_year
-            verified = c.verified
+        years = sorted(by_year, reverse=True)
+        if target_year - years[0] > stale:
+            continue
+        use = [y for y in years if by_year[y].verified][:max_years]
+        verified = bool(use) and target_year - use[0] <= stale  # old verified years never hide recent ones
+        if not verified:
+            use = years[:max_years]
+        used = tuple([by_year[y] for y in use])
+        if scale is None:
+            factors: tuple[float, ...] = (1.0,) * len(used)
+            logs = [log(c.min_rank or 1) for c in used]
         else:
-            years = sorted(by_year, reverse=True)
-            if target_year - years[0] > stale:
-                continue
-            use = [y for y in years if by_year[y].verified][:max_years]
-            verified = bool(use) and target_year - use[0] <= stale  # old verified years never hide recent ones
-            if not verified:
-                use = years[:max_years]
-            used = tuple([by_year[y] for y in use])
-            if scale is None:
-                factors = _ONES[len(used)] if len(used) < len(_ONES) else (1.0,) * len(used)
-                logs = [log(c.min_rank or 1) for c in used]
-            else:
-                factors = tuple([scale(c.year, c.track) for c in used])
-                logs = [log(max(1.0, (c.min_rank or 1) * f)) for c, f in zip(used, factors, strict=True)]
-            if len(logs) == 1:
-                mean, sigma = logs[0], one_year
-            else:
-                ws = params.weights[: len(logs)]
-                total = sum(ws)
-                mean = sum([w * x for w, x in zip(ws, logs, strict=False)]) / total
-                own = sqrt(sum([w * (x - mean) ** 2 for w, x in zip(ws, logs, strict=False)]) / total)
-                sigma = own if own > floor else floor
+            factors = tuple([scale(c.year, c.track) for c in used])
+            logs = [log(max(1.0, (c.min_rank or 1) * f)) for c, f in zip(used, factors, strict=True)]
+        if len(logs) == 1:
+            mean, sigma = logs[0], one_year
+        else:
+            ws = params.weights[: len(logs)]
+            total = sum(ws)
+            mean = sum([w * x for w, x in zip(ws, logs, strict=False)]) / total
+            own = sqrt(sum([w * (x - mean) ** 2 for w, x in zip(ws, logs, strict=False)]) / total)
+            sigma = own if own > floor else floor
         latest = used[0]
         if latest.campus is not None:
             sigma *= campus_spread
@@ -263,31 +246,26 @@ def estimate(
 class Ladder:
     """The estimates of one province-track and target year, ready to place any number of user ranks.
 
-    Built from a list of estimates, or lazily per batch level (`Ladder.lazy`): a question above the 本科
+    Built from a list of estimates, or lazily per batch level by `build(level)`: a question above the 本科
     line never pays for the 专科 units.
     """
 
-    def __init__(self, estimates: Iterable[Estimate], target_year: int, params: Params = Params()) -> None:
-        by_level: dict[str, list[Estimate]] = {lv: [] for lv in LEVELS}
-        for e in estimates:
-            by_level.setdefault(e.batch_level, []).append(e)
-        self._init(target_year, params, None)
-        for lv, es in by_level.items():
-            self._levels[lv] = sorted(es, key=_expected)
-
-    @classmethod
-    def lazy(cls, build: Callable[[str], Iterable[Estimate]], target_year: int, params: Params = Params()) -> Ladder:
-        """A ladder whose estimates of each batch level are built by `build(level)` when first needed."""
-        self = cls.__new__(cls)
-        self._init(target_year, params, build)
-        return self
-
-    def _init(self, target_year: int, params: Params, build: Callable[[str], Iterable[Estimate]] | None) -> None:
+    def __init__(
+        self,
+        estimates: Iterable[Estimate],
+        target_year: int,
+        params: Params = Params(),
+        build: Callable[[str], Iterable[Estimate]] | None = None,
+    ) -> None:
         self.target_year = target_year
         self.params = params
         self._build = build
         self._levels: dict[str, list[Estimate]] = {}
         self._rows: dict[tuple[str, ...], list[Estimate]] = {}
+        for e in estimates:
+            self._levels.setdefault(e.batch_level, []).append(e)
+        for es in self._levels.values():
+            es.sort(key=_expected)
 
     def level(self, level: str) -> list[Estimate]:
         """Estimates of one batch level, best expected cutoff first."""
@@ -453,7 +431,7 @@ def ladder_for(
         history = province_history(store, province, track, before_year, level)
         return estimate(history, cohort, target_year, target_cohort, params, track, kinds)
 
-    return Ladder.lazy(build, target_year, params)
+    return Ladder((), target_year, params, build)
 
 
 def reaches_tail(store: Store, province: str, year: int, track: str) -> bool:

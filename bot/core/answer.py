@@ -40,18 +40,27 @@ class Answer:
         return asdict(self)
 
 
+def _name_index(store: Store) -> NameIndex:
+    t0 = time.perf_counter()
+    names = NameIndex(store.name_entries)
+    log.info("name index built in %.0f ms", 1000 * (time.perf_counter() - t0))
+    return names
+
+
 class Engine:
     """Answers messages from one database; reopens it when a refresh replaced the file."""
 
-    def __init__(self, store: Store, params: Params = Params()) -> None:
+    def __init__(self, store: Store, params: Params = Params(), twin_of: Engine | None = None) -> None:
+        """`twin_of`: an engine on the same store whose name index and estimates this one shares (they do
+        not depend on how many schools are listed)."""
         self.store = store
         self.params = params
-        self._ladders: dict[tuple[str, str, int], Ladder] = {}  # hot path: built once per province-track-year
-        self._coverages: dict[tuple[str, str], dict[str, set[int]]] = {}
-        self._lock = threading.Lock()
-        t0 = time.perf_counter()
-        self.names = NameIndex(store.name_entries)
-        log.info("name index built in %.0f ms", 1000 * (time.perf_counter() - t0))
+        # hot path: built once per province-track-year
+        self._ladders: dict[tuple[str, str, int], Ladder] = twin_of._ladders if twin_of is not None else {}
+        self._coverages: dict[tuple[str, str], dict[str, set[int]]] = (
+            twin_of._coverages if twin_of is not None else {})
+        self._lock: threading.Lock = twin_of._lock if twin_of is not None else threading.Lock()
+        self.names: NameIndex = twin_of.names if twin_of is not None else _name_index(store)
 
     @classmethod
     def open(cls, path: Path, params: Params = Params()) -> Engine:
@@ -161,11 +170,7 @@ class Engine:
         estimates (they do not depend on what is listed)."""
         from dataclasses import replace
 
-        twin = Engine.__new__(Engine)
-        twin.store, twin.names = self.store, self.names
-        twin.params = replace(self.params, per_tier=per_tier, safe_span=0.0)
-        twin._ladders, twin._coverages, twin._lock = self._ladders, self._coverages, self._lock
-        return twin
+        return Engine(self.store, replace(self.params, per_tier=per_tier, safe_span=0.0), twin_of=self)
 
     def _result(self, p: Any) -> dict[str, Any]:
         s = self.store.schools.get(p.school_id)

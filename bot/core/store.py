@@ -202,7 +202,7 @@ class Store:
             (p, t) for p, t in self._q("SELECT DISTINCT province, track FROM school_cutoffs ORDER BY ALL")]
         self._level_cutoffs: dict[tuple[str, str, str], list[Cutoff]] | None = None
         self._cutoffs: dict[tuple[str, str], list[Cutoff]] = {}
-        self._read_lock = threading.RLock()
+        self._read_lock = threading.Lock()
         self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
         self._strengths: dict[int, list[Strength]] | None = None
         self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
@@ -218,6 +218,8 @@ class Store:
         return ScoreTable(key[0], key[1], key[2], tuple(r[0] for r in rows), tuple(r[1] for r in rows))
 
     def _read_cutoffs(self) -> dict[tuple[str, str, str], list[Cutoff]]:
+        if self._level_cutoffs is not None:  # read already (every ladder build asks)
+            return self._level_cutoffs
         with self._read_lock:
             if self._level_cutoffs is None:
                 by_level: dict[tuple[str, str, str], list[Cutoff]] = defaultdict(list)
@@ -318,6 +320,8 @@ class Store:
         return rows if province is None else [r for r in rows if r[0] == province]
 
     def _by_school(self) -> dict[int, list[tuple[str, Cutoff]]]:
+        if self._school_index is not None:
+            return self._school_index
         level_cutoffs = self._read_cutoffs()
         with self._read_lock:
             if self._school_index is None:
@@ -352,6 +356,12 @@ class Store:
 
     def strengths(self, school_id: int) -> list[Strength]:
         """Major and discipline strength rows of a school (all schools' rows are read on first use)."""
+        if self._strengths is None:
+            self._read_strengths()
+        assert self._strengths is not None
+        return self._strengths.get(school_id, [])
+
+    def _read_strengths(self) -> None:
         with self._read_lock:
             if self._strengths is None:
                 by_school: dict[int, list[Strength]] = defaultdict(list)
@@ -359,7 +369,6 @@ class Store:
                                              ORDER BY school_id, kind, rank NULLS LAST, major"""):
                     by_school[sid].append(Strength(*rest))
                 self._strengths = dict(by_school)
-        return self._strengths.get(school_id, [])
 
 
 def _profile(r: tuple) -> SchoolProfile:  # type: ignore[type-arg]
