@@ -129,8 +129,7 @@ def data_notes(store: Store, used: list[Target], board: Board) -> list[str]:
               if (tally := board.get(METHOD, "band", v)) is not None}
     if sum(misses.values()):
         notes.append("当年确有学校录取、列表里却没有“保”的查询按位次段：" + "、".join(
-            f"{v} {n}" for v, n in misses.items() if n) + "。本科里没有“保”时已改从专科里选；剩下的这些位次附近，"
-            "往年最低录取位次不低于用户位次、又至少算得上“稳”的学校一所也没有（能录取的多是往年位次更高、当年才放低的学校）。")
+            f"{v} {n}" for v, n in misses.items() if n) + "。这些查询在推荐可选的范围内没有一所有核验数据的学校。")
     m = board.get(METHOD, "all", "all")
     if m:
         shown = sum(m.tiers[t].shown for t in m.tiers)

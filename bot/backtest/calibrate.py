@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 
 # The grid searched by default: the z bands and the floors of the spread. Other fields stay as in the base.
 GRID: dict[str, tuple[float, ...]] = {
-    "safe_z": (-1.5, -1.6, -1.7, -1.8, -1.9),
-    "spread_floor": (0.12, 0.14),
+    "safe_z": (-1.7, -1.8, -1.9, -2.0),
+    "spread_floor": (0.12, 0.13, 0.14),
     "one_year_floor": (0.21, 0.23),
     "safe_span": (2.5, 3.0),
     "match_z": (0.0,),

@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from bot.backtest.calibrate import Calibration, Goals
-from bot.backtest.run import BANDS, BASELINE_LAST, BASELINE_MEAN, METHOD, VARIANT, Target, wider_name
+from bot.backtest.run import (
+    BANDS,
+    BASELINE_LAST,
+    BASELINE_MEAN,
+    METHOD,
+    SAFE_KINDS,
+    VARIANT,
+    Target,
+    wider_name,
+)
 from bot.backtest.score import Board, Tally, merge
 from bot.core.advise import SAFE_KEEP, TIERS, Params
 
@@ -282,6 +291,14 @@ def render(board: Board, meta: Meta, calibration: Calibration | None = None) -> 
         "位次段按用户位次占当年考生的比例；“专科段”为分数低于本科线（推荐里含专科）。",
         "",
         *breakdown(board, "band", [b for b in BANDS if board.get(METHOD, "band", b)]),
+        "",
+        "## 保 从哪里来",
+        "",
+        "按每次查询的“保”是怎么选出的分：按区间选出；本科里没有时从专科选出；区间内没有时，列往年最低位次录取过该位次、"
+        "至少算“稳”的学校中把握最大的一所；往年没有学校录取到该位次时，列预期位次最低的一所，但它最近一年的位次须不低于用户位次的 `near_ratio` 倍（否则不列“保”）。后两种在回答里标明“并不稳妥”。"
+        "“保 录取”是这一类查询里列出的“保”的录取率。",
+        "",
+        *breakdown(board, "safe", [k for k in SAFE_KINDS if board.get(METHOD, "safe", k)]),
         "",
         "## 官方位次与换算位次",
         "",

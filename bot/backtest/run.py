@@ -12,7 +12,9 @@ from bot.backtest.score import Board, Outcome, outcomes, safe_existed, score
 from bot.core.advise import (
     LEVELS,
     TIERS,
+    WEAK_UNREACHED,
     Params,
+    Recommendation,
     UnitKey,
     equivalent_tracks,
     is_ordinary_batch,
@@ -36,6 +38,7 @@ WIDER = "baseline1@"  # baseline 1 with a wider 保 band, e.g. baseline1@1.4
 def wider_name(safe: float) -> str:
     """The board name of baseline 1 with 保 at `safe` times the user's rank."""
     return f"{WIDER}{safe:g}"
+SAFE_KINDS: tuple[str, ...] = ("按区间选出", "专科保底", "把握最大的一所（不稳妥）", "往年无校录到（最接近的一所）", "无保")
 BANDS: tuple[str, ...] = ("前1%", "1–10%", "10–50%", "50%以后（本科线上）", "专科段（本科线下）")
 
 
@@ -91,6 +94,15 @@ def user_ranks(cohort: int, n: int = 200, lowest: int = 50) -> list[int]:
     return sorted({round(math.exp(lo + (hi - lo) * i / max(n - 1, 1))) for i in range(n)})
 
 
+def safe_kind(rec: Recommendation) -> str:
+    """Where a recommendation's 保 came from, as reported."""
+    if not rec.tiers["保"]:
+        return SAFE_KINDS[4]
+    if rec.weak_safe:
+        return SAFE_KINDS[3] if rec.weak_safe == WEAK_UNREACHED else SAFE_KINDS[2]
+    return SAFE_KINDS[1] if rec.safe_fallback else SAFE_KINDS[0]
+
+
 def band(rank: int, cohort: int, levels: Sequence[str], has_lines: bool) -> str:
     """The rank band a query is reported in."""
     if has_lines and "专科" in levels:
@@ -137,7 +149,7 @@ def run_target(store: Store, tg: Target, opts: Options, board: Board) -> None:
         rec = shortlist(store, tg.province, tg.track, r, tg.year, tg.year, p, ladder=ladder)
         existed = safe_existed(outcome, (k for lv in rec.levels + rec.safe_fallback for k in candidates[lv]), r)
         groups = [("all", "all"), ("province", tg.province), ("band", band(r, tg.cohort, rec.levels, has_lines)),
-                  ("reform", "改革首年" if tg.reform else "同一科类"), ("target", tg.label)]
+                  ("reform", "改革首年" if tg.reform else "同一科类"), ("target", tg.label), ("safe", safe_kind(rec))]
         if METHOD in opts.methods:
             lists = {t: [k.key for k in rec.tiers[t]] for t in TIERS}
             board.add(METHOD, groups, score(lists, outcome, r, existed))

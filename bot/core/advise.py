@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 TIERS: tuple[str, ...] = ("冲", "稳", "保")
 LEVELS: tuple[str, ...] = ("本科", "专科")
+WEAK_UNSAFE = "unsafe"  # 保 is the safest unit whose latest cutoff admitted the rank, though not safe by the bands
+WEAK_UNREACHED = "unreached"  # no unit's latest cutoff reached the rank: 保 is the one most likely to admit it
 SAFE_KEEP = 2  # 保 schools always shown (when there are that many), however far below the user
 TAIL_SHARE = 0.5  # a 一分一段 table whose lowest score is above this share of its top score is truncated
 
@@ -35,7 +37,7 @@ class Params:
     weights: tuple[float, ...] = (3.0, 1.0, 0.5)  # most recent year first
     max_years: int = 3
     cohort_power: float = 0.0  # equivalent rank = rank * (target cohort / that year's cohort) ** cohort_power
-    spread_floor: float = 0.14  # log-rank spread of the cutoff never trusted below this ...
+    spread_floor: float = 0.13  # log-rank spread of the cutoff never trusted below this ...
     one_year_floor: float = 0.23  # ... and the spread assumed with a single year of data
     # Units whose cutoffs move more (or less) than their own history shows, measured on the back-test's
     # misses (docs/backtest.md): the spread is multiplied by these.
@@ -43,12 +45,15 @@ class Params:
     campus_spread: float = 2.0  # a named campus: programmes move between campuses
     reform_spread: float = 1.4  # latest cutoff from the track before a reform
     stale_growth: float = 1.0  # the spread grows by this share per year missing before the target year
-    safe_z: float = -1.8  # z <= safe_z: 保
+    safe_z: float = -2.0  # z <= safe_z: 保
     match_z: float = 0.0  # safe_z < z <= match_z: 稳
     reach_z: float = 1.6  # match_z < z <= reach_z: 冲
     stale_years: int = 3  # ignore schools whose latest data is older than this
     per_tier: int = 5
     safe_span: float = 2.5  # 保 beyond the first SAFE_KEEP stop at this multiple of the user's rank (0: no limit)
+    # When no cutoff ever reached the user's rank, the closest unit is named (flagged) only if its latest cutoff
+    # came this close: in the back-test, no school at all admitted a rank further away (docs/backtest.md).
+    near_ratio: float = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +135,7 @@ class Recommendation:
     tracks_used: tuple[str, ...] = field(default=())
     levels: tuple[str, ...] = LEVELS  # batch levels the list was drawn from
     safe_fallback: tuple[str, ...] = ()  # levels 保 was drawn from instead, when `levels` had no 保
-    weak_safe: bool = False  # no unit was safe by the bands: 保 names the safest one there is
+    weak_safe: str = ""  # no unit was safe by the bands: 保 names the best there is (WEAK_UNSAFE or WEAK_UNREACHED)
     scaled: bool = False  # some shown rank was converted by cohort size into the target year
 
 
@@ -316,23 +321,29 @@ class Ladder:
             more, more_totals = self._found(self._rows_for(extra), user_log, n)
             if more["保"]:
                 found["保"], totals["保"], fallback = more["保"], more_totals["保"], extra
-        weak = False
+        weak = ""
         if not found["保"]:
-            # No unit is safe by the bands: name the safest verified one that is at least a 稳 and whose
-            # latest cutoff admitted this rank (the answer says it is only the best there is), rather than
-            # leave the student without a 保底.
-            pool = self._rows_for(levels) + (self._rows_for(extra) if extra else [])
-            best = min(((e, (user_log - e.mean) / e.sigma) for e in pool
-                        if e.verified and (e.used[0].min_rank or 0) >= user_rank),
-                       key=lambda k: k[1], default=None)
-            if best is not None and best[1] <= self.params.match_z:
+            # No unit is safe by the bands. Rather than leave the student without a 保底, name the best there
+            # is, flagged: the safest verified unit that is at least a 稳 and whose latest cutoff admitted this
+            # rank; failing that (no cutoff reached it), the verified unit expected to admit the lowest rank, if
+            # its latest cutoff came within near_ratio of the rank.
+            pool = [(e, (user_log - e.mean) / e.sigma)
+                    for e in self._rows_for(levels) + (self._rows_for(extra) if extra else []) if e.verified]
+            admitted = [k for k in pool if (k[0].used[0].min_rank or 0) >= user_rank and k[1] <= self.params.match_z]
+            near = self.params.near_ratio * user_rank
+            best = (min(admitted, key=lambda k: k[1]) if admitted
+                    else max((k for k in pool if (k[0].used[0].min_rank or 0) >= near),
+                             key=lambda k: k[0].expected_rank, default=None))
+            if best is not None:
                 e = best[0]
+                weak = WEAK_UNSAFE if admitted else WEAK_UNREACHED
                 if levels is not None and e.batch_level not in levels:
                     fallback = extra
-                else:
-                    found["稳"] = [k for k in found["稳"] if k[0] is not e]
-                    totals["稳"] -= 1
-                found["保"], totals["保"], weak = [best], 1, True
+                for tier in ("冲", "稳"):
+                    kept = [k for k in found[tier] if k[0] is not e]
+                    totals[tier] -= len(found[tier]) - len(kept)
+                    found[tier] = kept
+                found["保"], totals["保"] = [best], 1
         found["冲"].sort(key=lambda k: (-k[0].expected_rank, k[1]))
         found["稳"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
         found["保"].sort(key=lambda k: (k[0].expected_rank, -k[1]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from bot.core.advise import Recommendation, equivalent_tracks
+from bot.core.advise import WEAK_UNREACHED, Recommendation, equivalent_tracks
 from bot.core.names import resolve_major
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
 from etl import normalize as nz
@@ -64,8 +64,12 @@ def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, have: 
         notes.append(f"录取位次取自{'、'.join(str(y) for y in sorted(rec.years_used))}年的普通批数据，{how}。")
     if len(rec.tracks_used) > 1:
         notes.append(f"历史数据跨越新高考改革（{'/'.join(rec.tracks_used)}），改革前后的位次波动更大，仅供参考。")
-    if rec.weak_safe:
-        notes.append("按往年位次，没有哪所学校能算作稳妥的保底；“保”里列的是现有数据中把握最大的一所，仍有落榜可能，"
+    where = f"（{'、'.join(rec.safe_fallback)}院校）" if rec.safe_fallback else ""
+    if rec.weak_safe == WEAK_UNREACHED:
+        notes.append(f"往年没有哪所学校的最低录取位次低到您的位次；“保”里列的是往年位次最接近的一所{where}，并不稳妥。"
+                     "请多填几所专科院校，并留意征集志愿（补录）。")
+    elif rec.weak_safe:
+        notes.append(f"按往年位次，没有哪所学校能算作稳妥的保底；“保”里列的是现有数据中把握最大的一所{where}，仍有落榜可能，"
                      "请多填几所往年位次比您低得多的学校。")
     elif rec.safe_fallback:
         notes.append(f"本科院校里没有足够稳妥的保底，“保”列的是{'、'.join(rec.safe_fallback)}院校。")
@@ -84,7 +88,8 @@ def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, have: 
     if not any(rec.tiers.values()):
         notes.append("按现有数据没有找到匹配的学校。")
     elif not rec.tiers["保"]:
-        notes.append("按现有数据没有足够稳妥的“保”底学校，请结合专科批和省内院校再看。")
+        notes.append("按现有数据没有足够稳妥的“保”底学校，往年也没有学校的最低录取位次接近您的位次；"
+                     "请结合专科批和省内院校再看，并留意征集志愿（补录）。")
     return notes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.advise import WEAK_UNREACHED
 from bot.core.answer import Answer
 from bot.core.rates import tier_rates_text
 
@@ -65,8 +66,10 @@ def _reach(a: Answer) -> str:
         rows = [r for r in a.results if r["tier"] == tier]
         total = a.query.get("totals", {}).get(tier, len(rows))
         head = f"【{TIER_TITLES[tier]}】" + (f" 共{total}所，列前{len(rows)}所" if total > len(rows) else "")
-        if tier == "保" and a.query.get("weak_safe"):
-            head += " 仅是现有数据中把握最大的一所，并不稳妥"
+        weak = a.query.get("weak_safe")
+        if tier == "保" and weak:
+            head += (" 往年没有学校录取到您的位次，这是最接近的一所，并不稳妥" if weak == WEAK_UNREACHED
+                     else " 仅是现有数据中把握最大的一所，并不稳妥")
         lines += ["", head]
         if not rows:
             lines.append("  （暂无）")

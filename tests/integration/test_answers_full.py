@@ -71,7 +71,11 @@ def test_tiers_are_sane_across_the_cohort(full_engine: Any, province: str, track
         a = full_engine.answer(f"{province} {track} 位次{rank}")
         assert a.intent == "rank" and a.problem is None
         for r in a.results:
-            if r["tier"] == "保":
+            if r["tier"] == "保" and a.query["weak_safe"] == "unreached":
+                # no cutoff ever reached the rank: the closest school, flagged, and never a far one
+                assert rank > r["cutoff_rank"] >= 0.7 * rank, r
+                assert any("往年没有哪所学校的最低录取位次低到您的位次" in n for n in a.notes)
+            elif r["tier"] == "保":
                 assert r["expected_rank"] >= rank
                 assert r["cutoff_rank"] >= rank, r  # the cited cutoff is not better than the user
         text = "\n".join(render(a))

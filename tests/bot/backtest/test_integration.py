@@ -24,4 +24,5 @@ def test_safe_tier_holds_on_real_outcomes(full_db: Path) -> None:
     assert m is not None and b is not None
     assert m.tiers["保"].scored > 500
     assert (m.tiers["保"].rate or 0) >= 0.95
+    assert m.safe_share == 1.0  # a 保 is named whenever some candidate school really admitted the rank
     assert 0.45 <= (m.tiers["稳"].rate or 0) <= 0.9 and 0.15 <= (m.tiers["冲"].rate or 0) <= 0.6

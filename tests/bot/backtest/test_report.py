@@ -22,6 +22,7 @@ def test_report_renders_every_section(tiny_store: Store) -> None:
     text = report.render(board, _meta(tgs, Params()))
     assert "| 本方法 |" in text and "| 基线1：去年位次+固定区间 |" in text and "| 基线2：三年加权均值（不换算） |" in text
     assert "| 河南 |" in text and "| 河南物理类2025 |" in text and "| safe_z |" in text
+    assert "## 保 从哪里来" in text and "| 按区间选出 |" in text
     assert "2024–2025 年，1 个省份：河南" in text and "- 一条说明。" in text
     assert "## 校准" not in text  # only with --calibrate
     measured = report.measured_rates(board, _meta(tgs, Params()))

@@ -7,7 +7,17 @@ from pathlib import Path
 import pytest
 
 from bot.backtest.__main__ import main, parse_overrides
-from bot.backtest.run import BASELINE_LAST, METHOD, Options, band, run, targets, user_ranks, wider_name
+from bot.backtest.run import (
+    BASELINE_LAST,
+    METHOD,
+    SAFE_KINDS,
+    Options,
+    band,
+    run,
+    targets,
+    user_ranks,
+    wider_name,
+)
 from bot.core.advise import Params, shortlist
 from bot.core.store import Store
 
@@ -43,6 +53,19 @@ def test_back_test_scores_what_the_bot_shows(tiny_store: Store) -> None:
     # The lists scored are the bot's own.
     rec = shortlist(tiny_store, "河南", "物理类", 250, 2025, 2025, P)
     assert [p.school_id for p in rec.tiers["保"]] == [3, 4] and rec.levels == ("本科",)
+
+
+def test_queries_are_grouped_by_where_their_safe_choice_came_from(tiny_store: Store) -> None:
+    board = run(tiny_store, targets(tiny_store), Options(params=P, ranks=(250, 1000)))
+    banded, unreached = board.get(METHOD, "safe", SAFE_KINDS[0]), board.get(METHOD, "safe", SAFE_KINDS[3])
+    assert banded is not None and banded.queries == 2  # rank 250, both target years
+    # rank 1000 is below every cutoff the fixture has. In 2025 the closest school (940 the year before) is still
+    # named as 保; in 2024 the closest had stopped at 640, under 0.7 x 1000, so no 保 is named.
+    assert unreached is not None and unreached.queries == 1 and unreached.listed["保"] == 1
+    none = board.get(METHOD, "safe", SAFE_KINDS[4])
+    assert none is not None and none.queries == 1 and none.listed["保"] == 0
+    m = board.get(METHOD, "all", "all")
+    assert m is not None and m.safe_shown == m.safe_existed
 
 
 def test_user_ranks_are_log_spaced_over_the_cohort() -> None:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import math
 
-from bot.core.advise import SAFE_KEEP, Ladder, Params, estimate, recommend, tier_of, unit_history
+from bot.core.advise import (
+    SAFE_KEEP,
+    WEAK_UNREACHED,
+    WEAK_UNSAFE,
+    Ladder,
+    Params,
+    estimate,
+    recommend,
+    tier_of,
+    unit_history,
+)
 from bot.core.store import Cutoff, SchoolProfile
 
 SCALED = Params(cohort_power=1.0)
@@ -150,8 +160,25 @@ def test_without_any_safe_unit_the_safest_match_is_named_and_flagged() -> None:
     assert [p.school_id for p in rec.tiers["保"]] == [2] and rec.weak_safe
     assert 2 not in [p.school_id for p in rec.tiers["稳"]]
     assert rec.totals["保"] == 1
-    # nothing at least as safe as a 稳: no 保 at all
+    assert rec.weak_safe == WEAK_UNSAFE
+
+
+def test_when_no_cutoff_ever_reached_the_rank_the_closest_unit_is_named_and_flagged() -> None:
+    hist = unit_history([cut(1, 2024, 1000), cut(2, 2024, 1100), cut(3, 2024, 900), cut(4, 2024, 1300, verified=False)])
+    ladder = Ladder(estimate(hist, cohort, 2025, 2000), 2025)
     rec = ladder.place(1500, ("本科",))
+    # school 2 reached deepest among verified ones; the unverified 4 is never a 保
+    assert [p.school_id for p in rec.tiers["保"]] == [2] and rec.weak_safe == WEAK_UNREACHED
+    assert all(p.school_id != 2 for t in ("冲", "稳") for p in rec.tiers[t])
+    assert rec.totals["保"] == 1 and rec.totals["冲"] + rec.totals["稳"] == len(rec.tiers["冲"] + rec.tiers["稳"])
+    # a rank far below every latest cutoff (1,100 < 0.7 x 2,000) gets no 保 rather than a hopeless one
+    far = ladder.place(2000, ("本科",))
+    assert far.tiers["保"] == [] and not far.weak_safe
+    looser = Ladder(ladder.estimates, 2025, Params(near_ratio=0.5))
+    assert [p.school_id for p in looser.place(2000, ("本科",)).tiers["保"]] == [2]
+    # without any verified unit there is nothing to name
+    only_third_party = Ladder(estimate(unit_history([cut(4, 2024, 1300, verified=False)]), cohort, 2025, 2000), 2025)
+    rec = only_third_party.place(1500, ("本科",))
     assert rec.tiers["保"] == [] and not rec.weak_safe
 
 

@@ -108,3 +108,12 @@ def test_reload_serves_the_new_data(tiny_db: Path, tmp_path: Path) -> None:
     con.close()
     fresh.replace(path)
     assert e.reloaded().store.build_info["built_at"].startswith("2026-11-25")
+
+
+def test_a_rank_no_school_ever_reached_gets_the_closest_school_flagged(engine: Engine) -> None:
+    a = engine.answer("河南 物理 位次 1000")  # below every cutoff of the fixture (the lowest is 940)
+    safe = [r for r in a.results if r["tier"] == "保"]
+    assert len(safe) == 1 and safe[0]["cutoff_rank"] < 1000
+    assert a.query["weak_safe"] == "unreached"
+    assert any("往年没有哪所学校的最低录取位次低到您的位次" in n for n in a.notes)
+    assert "往年没有学校录取到您的位次，这是最接近的一所，并不稳妥" in render(a)[0]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from bot.core import facts
-from bot.core.advise import LEVELS, Pick, Recommendation, YearPoint
+from bot.core.advise import LEVELS, WEAK_UNREACHED, WEAK_UNSAFE, Pick, Recommendation, YearPoint
 from bot.core.answer import Engine
 
 
-def rec(*, scaled: bool, fallback: tuple[str, ...] = ()) -> Recommendation:
+def rec(*, scaled: bool, fallback: tuple[str, ...] = (), weak: str = "") -> Recommendation:
     pt = YearPoint(2024, "物理类", "专科批", 300.0, 9000, "published", 9000, True)
     pick = Pick(1, None, "专科", "保", 9000, 0.2, -3.0, (pt,))
     return Recommendation(user_rank=1000, target_year=2025, tiers={"冲": [], "稳": [], "保": [pick]},
                           totals={"冲": 0, "稳": 0, "保": 1}, years_used=(2024,), derived_share=0.0,
-                          tracks_used=("物理类",), levels=("本科",), safe_fallback=fallback, scaled=scaled)
+                          tracks_used=("物理类",), levels=("本科",), safe_fallback=fallback, scaled=scaled,
+                          weak_safe=weak)
 
 
 def test_notes_say_how_ranks_were_compared(engine: Engine) -> None:
@@ -28,3 +29,13 @@ def test_notes_say_when_the_safe_choices_are_another_level(engine: Engine) -> No
     notes = facts.reach_notes(engine.store, "河南", "物理类", rec(scaled=False, fallback=("专科",)), have)
     assert any("“保”列的是专科院校" in n for n in notes)
     assert not any("“保”列的是" in n for n in facts.reach_notes(engine.store, "河南", "物理类", rec(scaled=False), have))
+
+
+def test_notes_say_when_the_safe_choice_is_not_safe(engine: Engine) -> None:
+    have = {lv: {2024} for lv in LEVELS}
+    unsafe = facts.reach_notes(engine.store, "河南", "物理类", rec(scaled=False, weak=WEAK_UNSAFE), have)
+    assert any("把握最大的一所" in n and "仍有落榜可能" in n for n in unsafe)
+    unreached = facts.reach_notes(engine.store, "河南", "物理类",
+                                  rec(scaled=False, fallback=("专科",), weak=WEAK_UNREACHED), have)
+    assert any("往年没有哪所学校的最低录取位次低到您的位次" in n and "（专科院校）" in n for n in unreached)
+    assert not any("把握最大的一所" in n for n in unreached)
