@@ -61,6 +61,7 @@ class Engine:
             twin_of._coverages if twin_of is not None else {})
         self._lock: threading.Lock = twin_of._lock if twin_of is not None else threading.Lock()
         self.names: NameIndex = twin_of.names if twin_of is not None else _name_index(store)
+        self._cities = frozenset(s.city for s in store.schools.values() if s.city)
 
     @classmethod
     def open(cls, path: Path, params: Params = Params()) -> Engine:
@@ -87,7 +88,12 @@ class Engine:
             return self.major(q)
         if q.intent == "school":
             return self.school(q)
-        return Answer(intent="help", query=_query_dict(q), notes=user_notes(q.notes))
+        problem = None
+        if "no-rank-or-score" in q.notes:  # a province or track, but no usable number
+            said = " ".join(x for x in (q.province, q.track) if x)
+            problem = (f"看到了“{said}”，但没有看出您的位次或分数。位次直接写数字（如“447200”“位次4.5万”），"
+                       "分数带上“分”（如“580分”）。")
+        return Answer(intent="help", query=_query_dict(q), notes=user_notes(q.notes), problem=problem)
 
     # -- reach -------------------------------------------------------------------------
 
@@ -188,7 +194,7 @@ class Engine:
             "rank_source": latest.rank_source,
             "verified": p.verified,
             "expected_rank": p.expected_rank,
-            "city": s.city if s else None,
+            "city": facts.campus_city(p.campus, self._cities) or (s.city if s else None),
             "level": s.level if s else None,
             "nature": s.nature if s else None,
             "tags": facts.tags(s) if s else [],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from bot.core.advise import WEAK_UNREACHED, Recommendation, equivalent_tracks
@@ -54,6 +56,19 @@ def levels_within_reach(store: Store, prov: str, track: str, table: ScoreTable, 
     if lines and table.score_of(rank) >= min(lines) + BENKE_MARGIN:
         return ("本科",)
     return ("本科", "专科")
+
+
+def campus_city(campus: str | None, cities: Collection[str]) -> str | None:
+    """The city a campus is in when its name is one (威海, 深圳, 秦皇岛分校, 苏州校区), else None.
+
+    Campus labels in the cutoff files also name faculties and fee classes (医学院, 软件类); those, and names
+    that are not a city the schools list knows, give None.
+    """
+    if not campus:
+        return None
+    name = re.sub(r"(校区|分校|分院)$", "", campus)
+    city = name if name.endswith("市") else name + "市"
+    return city if city in cities else None
 
 
 def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, have: dict[str, set[int]]) -> list[str]:

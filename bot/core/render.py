@@ -34,6 +34,8 @@ def help_text(tier_rates: str | None = None) -> str:
 def render(a: Answer, tier_rates: str | None = None) -> list[str]:
     """Render an answer as one or more chat messages."""
     if a.intent == "help":
+        if a.problem:  # e.g. a province and a track but no usable rank or score: say so before the examples
+            return split("\n".join([a.problem, *_notes(a.notes), "", help_text(tier_rates)]))
         return [help_text(tier_rates)]
     if a.problem:
         body = [a.problem]

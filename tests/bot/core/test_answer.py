@@ -68,7 +68,16 @@ def test_help_and_garbage_never_raise(engine: Engine) -> None:
         a = engine.answer(text)
         parts = render(a)
         assert parts and all(0 < len(p) <= LIMIT for p in parts)
-    assert engine.answer("你好").intent == "help"
+    assert engine.answer("你好").intent == "help" and engine.answer("你好").problem is None
+
+
+def test_a_province_without_a_usable_number_is_told_what_is_missing(engine: Engine) -> None:
+    a = engine.answer("河南 理科 99999999")
+    assert a.intent == "help" and a.problem is not None and "河南 理科" in a.problem
+    text = render(a)[0]
+    assert text.startswith("看到了“河南 理科”，但没有看出您的位次或分数")
+    assert "数字“99999999”不像位次或分数" in text and "试试这样问" in text
+    assert "没有看出您的位次或分数" in render(engine.answer("广东 物理"))[0]
 
 
 def test_json_shape(engine: Engine) -> None:

@@ -39,3 +39,12 @@ def test_notes_say_when_the_safe_choice_is_not_safe(engine: Engine) -> None:
                                   rec(scaled=False, fallback=("专科",), weak=WEAK_UNREACHED), have)
     assert any("往年没有哪所学校的最低录取位次低到您的位次" in n and "（专科院校）" in n for n in unreached)
     assert not any("把握最大的一所" in n for n in unreached)
+
+
+def test_a_campus_named_after_a_city_is_placed_there() -> None:
+    cities = {"威海市", "深圳市", "秦皇岛市", "哈尔滨市"}
+    assert facts.campus_city("威海", cities) == "威海市"
+    assert facts.campus_city("秦皇岛分校", cities) == "秦皇岛市"
+    assert facts.campus_city("深圳校区", cities) == "深圳市"
+    for other in ("医学院", "软件类", "荣昌校区", None, ""):
+        assert facts.campus_city(other, cities) is None

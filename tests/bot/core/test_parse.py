@@ -213,6 +213,9 @@ def test_unknown_command_is_help(names: NameIndex) -> None:
         ),
         ("湖南大学在湖南的土木工程排名", "major", ["湖南大学"], "土木工程", "湖南", None),
         ("山东大学物理学专业怎么样", "major", ["山东大学"], "物理学", None, None),
+        ("四川大学口腔医学在四川的分数线", "major", ["四川大学"], "口腔医学", "四川", None),
+        ("郑州大学计算机专业在河南省的录取分数", "major", ["郑州大学"], "计算机", "河南", None),
+        ("郑州大学在河南的录取分数", "school", ["郑州大学"], None, "河南", None),
     ],
 )
 def test_school_forms(
