@@ -364,6 +364,22 @@ class Ladder:
             scaled=any(pt.equivalent_rank != pt.min_rank for pt in points),
         )
 
+    def chances(self, user_rank: int, school_id: int) -> list[Pick]:
+        """Every unit of one school placed for `user_rank`, most attainable first; tier "" is out of reach.
+
+        The same bands as `place`, without the list's cuts: a school asked about by name is placed however
+        far it is from the user.
+        """
+        user_log = math.log(max(user_rank, 1))
+        out = []
+        for e in (e for lv in LEVELS for e in self.level(lv) if e.school_id == school_id):
+            z = (user_log - e.mean) / e.sigma
+            tier = tier_of(z, self.params) or ""
+            if tier == "保" and not e.verified:
+                tier = "稳"  # an unverified history never vouches for a safe choice
+            out.append(_pick(e, tier, z))
+        return sorted(out, key=lambda pk: pk.z)
+
     def _found(
         self, rows: list[Estimate], user_log: float, n: int
     ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int]]:

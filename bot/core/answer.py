@@ -14,7 +14,7 @@ from bot.core import facts
 from bot.core.advise import Ladder, Params, equivalent_tracks, ladder_for, shortlist
 from bot.core.names import Mention, NameIndex, is_ambiguous
 from bot.core.parse import Query, parse
-from bot.core.store import Store
+from bot.core.store import ScoreTable, Store
 from etl import normalize as nz
 
 log = logging.getLogger(__name__)
@@ -101,35 +101,11 @@ class Engine:
         """冲/稳/保 for a rank or a score."""
         qd = _query_dict(q)
         notes: list[str] = user_notes(q.notes)
-        if q.province is None:
-            return Answer(q.intent, qd, notes=notes, problem="没有看出您是哪个省份的考生，请带上省份，例如“河南 理科 447200”。")
-        prov = q.province
-        years = self.store.table_years(prov)
-        if not years:
-            return Answer(q.intent, qd, notes=notes, problem=f"暂无{prov}的一分一段表和院校录取数据，无法换算位次。")
-        latest = max(y for ys in years.values() for y in ys)
-        track_used = _track_used(q.track, prov, q.year or latest, notes)
-        qd["track_used"] = track_used
-        if track_used is None:
-            return Answer(q.intent, qd, notes=notes, problem=f"{prov}没有“{q.track}”这个科类，请说明物理类/历史类或理科/文科。")
-        table = self.store.table(prov, track_used, q.year) or self.store.table(prov, track_used)
-        if table is None:
-            return Answer(q.intent, qd, notes=notes, problem=f"暂无{prov}{track_used}的一分一段表。")
-        if q.year and q.year != table.year:
-            notes.append(f"没有{q.year}年{prov}{track_used}的一分一段表，按{table.year}年计算。")
-        rank = q.rank
+        pos = self._position(q, qd, notes)
+        if isinstance(pos, str):
+            return Answer(q.intent, qd, notes=notes, problem=pos)
+        prov, track_used, table, rank = pos
         score = q.score
-        if rank is None and score is not None:
-            rank = table.rank_of(score)
-            notes.append(f"{score:g}分按{table.year}年{prov}{track_used}一分一段表约合位次{rank:,}。")
-        if rank is None:
-            return Answer(q.intent, qd, notes=notes, problem="没有看出您的位次或分数，请写成“河南 理科 447200”或“河南 理科 580分”。")
-        if rank > table.size:
-            notes.append(f"位次{rank:,}超过{table.year}年{prov}{track_used}一分一段表的总人数{table.size:,}。")
-        qd["rank"] = rank
-        qd["score"] = score
-        qd["table_year"] = table.year
-        qd["cohort"] = table.size
         placement = facts.placement(self.store, prov, track_used, table, rank, score)
         rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params,
                         ladder=self._ladder(prov, track_used, table.year))
@@ -141,6 +117,38 @@ class Engine:
         qd["weak_safe"] = rec.weak_safe
         qd["safe_levels"] = list(rec.safe_fallback or rec.levels)
         return Answer(q.intent, qd, results=results, notes=notes, placement=placement)
+
+    def _position(self, q: Query, qd: dict[str, Any], notes: list[str]) -> tuple[str, str, ScoreTable, int] | str:
+        """Where the user stands (province, track used, score table, rank), or what is missing to say."""
+        if q.province is None:
+            return "没有看出您是哪个省份的考生，请带上省份，例如“河南 理科 447200”。"
+        prov = q.province
+        years = self.store.table_years(prov)
+        if not years:
+            return f"暂无{prov}的一分一段表和院校录取数据，无法换算位次。"
+        latest = max(y for ys in years.values() for y in ys)
+        track_used = _track_used(q.track, prov, q.year or latest, notes)
+        qd["track_used"] = track_used
+        if track_used is None:
+            return f"{prov}没有“{q.track}”这个科类，请说明物理类/历史类或理科/文科。"
+        table = self.store.table(prov, track_used, q.year) or self.store.table(prov, track_used)
+        if table is None:
+            return f"暂无{prov}{track_used}的一分一段表。"
+        if q.year and q.year != table.year:
+            notes.append(f"没有{q.year}年{prov}{track_used}的一分一段表，按{table.year}年计算。")
+        rank = q.rank
+        if rank is None and q.score is not None:
+            rank = table.rank_of(q.score)
+            notes.append(f"{q.score:g}分按{table.year}年{prov}{track_used}一分一段表约合位次{rank:,}。")
+        if rank is None:
+            return "没有看出您的位次或分数，请写成“河南 理科 447200”或“河南 理科 580分”。"
+        if rank > table.size:
+            notes.append(f"位次{rank:,}超过{table.year}年{prov}{track_used}一分一段表的总人数{table.size:,}。")
+        qd["rank"] = rank
+        qd["score"] = q.score
+        qd["table_year"] = table.year
+        qd["cohort"] = table.size
+        return prov, track_used, table, rank
 
     def _ladder(self, prov: str, track: str, year: int) -> Ladder:
         key = (prov, track, year)
@@ -240,7 +248,19 @@ class Engine:
         track = _track_used(q.track, q.province, q.year or 2025, notes) if q.province else None
         prof = facts.profile(self.store, ids[0], q.province, track)
         qd["school_a"] = prof["school"]
-        return Answer("school", qd, school=prof, notes=notes + prof.pop("notes", []))
+        notes += prof.pop("notes", [])
+        results: list[dict[str, Any]] = []
+        if q.province and (q.rank is not None or q.score is not None):  # "…能上吉林大学吗"
+            pos = self._position(q, qd, notes)
+            if isinstance(pos, str):
+                notes.append(pos)
+            else:
+                prov, track_used, table, rank = pos
+                picks = self._ladder(prov, track_used, table.year).chances(rank, ids[0])
+                results = [self._result(p) for p in picks]
+                if not picks:
+                    notes.append(f"{prof['school']}在{prov}{track_used}近年没有可用的普通批录取位次，无法判断能否录取。")
+        return Answer("school", qd, school=prof, results=results, notes=list(dict.fromkeys(notes)))
 
     def major(self, q: Query) -> Answer:
         """A major's cutoffs and standing at one school."""

@@ -201,3 +201,13 @@ def test_safe_schools_far_below_the_user_are_not_listed_past_the_first_few() -> 
     assert SAFE_KEEP == 2
     far = recommend(hist, cohort, user_rank=100, target_year=2025, target_cohort=2000, params=Params(safe_span=1.5))
     assert [p.school_id for p in far.tiers["保"]] == [1, 2]  # the first SAFE_KEEP always
+
+
+def test_chances_place_every_unit_of_one_school() -> None:
+    hist = unit_history([cut(1, 2024, 1000), cut(1, 2024, 3000, level="专科"), cut(2, 2024, 5000),
+                         cut(3, 2024, 4000, verified=False)])
+    ladder = Ladder(estimate(hist, cohort, 2025, 2000), 2025)
+    got = ladder.chances(1500, 1)
+    assert [(p.batch_level, p.tier) for p in got] == [("专科", "保"), ("本科", "")]  # most attainable first
+    assert [p.tier for p in ladder.chances(1500, 3)] == ["稳"]  # unverified: never 保
+    assert ladder.chances(1500, 99) == []

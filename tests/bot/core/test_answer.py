@@ -126,3 +126,18 @@ def test_a_rank_no_school_ever_reached_gets_the_closest_school_flagged(engine: E
     assert a.query["weak_safe"] == "unreached"
     assert any("往年没有哪所学校的最低录取位次低到您的位次" in n for n in a.notes)
     assert "往年没有学校录取到您的位次，这是最接近的一所，并不稳妥" in render(a)[0]
+
+
+def test_a_school_asked_with_a_rank_is_placed_for_it(engine: Engine) -> None:
+    a = engine.answer("河南 理科 位次250 能上河南大学吗")
+    assert a.intent == "school" and a.query["rank"] == 250 and a.query["track_used"] == "物理类"
+    assert [(r["school"], r["tier"]) for r in a.results] == [("河南大学", "保")]
+    text = render(a)[0]
+    assert text.startswith("按您的位次250（河南物理类），河南大学：\n• 本科批：保（稳妥）")
+    assert a.notes.count("理科按物理类处理（河南自2025年起实行新高考）。") == 1
+    far = engine.answer("河南 理科 位次250 北京大学")
+    assert [r["tier"] for r in far.results] == [""] and "够不上" in render(far)[0]
+    # no number: the profile alone; no data for the province: said, not guessed
+    assert engine.answer("郑州大学 河南 理科").results == []
+    gd = engine.answer("广东 物理 位次250 郑州大学")
+    assert gd.results == [] and any("暂无广东的一分一段表" in n for n in gd.notes)
