@@ -307,11 +307,14 @@ class Store:
         return self.level_cutoffs.get((province, track, level), [])
 
     def coverage(self, province: str, tracks: Sequence[str]) -> dict[str, set[int]]:
-        """Years with verified cutoff ranks in any of `tracks`, per batch level."""
-        rows = self._q("""SELECT batch_level, list(DISTINCT year) FROM school_cutoffs
-                          WHERE province = ? AND list_contains(?, track) AND verified AND min_rank IS NOT NULL
-                          GROUP BY batch_level""", [province, list(tracks)])
-        return {lv: set(years) for lv, years in rows}
+        """Years with verified cutoff ranks in any of `tracks`, per batch level (from the cutoffs in memory)."""
+        out: dict[str, set[int]] = {}
+        for (prov, track, level), cs in self.level_cutoffs.items():
+            if prov == province and track in tracks:
+                years = {c.year for c in cs if c.verified and c.min_rank is not None}
+                if years:
+                    out.setdefault(level, set()).update(years)
+        return out
 
     def school_cutoffs(self, school_id: int, province: str | None = None) -> list[tuple[str, Cutoff]]:
         """A school's cutoffs (province, cutoff), optionally in one province; by province, track, latest

@@ -1,4 +1,4 @@
-"""The store on a real tiny database: cutoffs read once, split by batch level, coverage from SQL."""
+"""The store on a real tiny database: cutoffs read once, split by batch level, coverage from memory."""
 
 from __future__ import annotations
 
