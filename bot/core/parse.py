@@ -42,8 +42,11 @@ _COMMANDS: dict[str, Intent] = {
 _AT_MENTION = re.compile(r"@[A-Za-z][A-Za-z0-9_]{2,}")
 
 _YEAR = re.compile(
-    r"(?<!\d)(20[0-4]\d|[1-4]\d)\s*(?:年|届)|(?<![\d.])(20[0-4]\d)(?=\s*高考)|^\s*(20[1-3]\d)(?![\d.,]|\s*[名位分万wW])"
+    r"(?<!\d)(20[0-4]\d|[1-4]\d)\s*(?:年|届)|(?<![\d.])(20[0-4]\d)(?=\s*高考)|^\s*(20[1-3]\d)(?![\d.,]|\s*(?:[名分万wW]|位(?!次)))"
 )
+# "… 550分 2024": a bare year at the end, when the message states its score or rank with a unit elsewhere
+_TRAILING_YEAR = re.compile(r"(?<![\d.,])(20[12]\d)\s*[。.!！?？]*\s*$")
+_EXPLICIT_NUMBER = re.compile(r"\d\s*(?:分|名|位|万|w)|(?:位次|排名|排位|名次)\s*\d", re.I)
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)\s*(万(?!亿)|w(?![a-z]))?", re.I)
 _AFTER_SCORE = re.compile(r"\s*分(?!之|钟|数线|段)")
 _AFTER_RANK = re.compile(r"\s*(?:名|位(?!数))")
@@ -148,11 +151,18 @@ def _find_year(text: str) -> tuple[int | None, list[tuple[int, int]]]:
     year: int | None = None
     spans: list[tuple[int, int]] = []
     for m in _YEAR.finditer(text):
+        if m.group(3) and not _NUMBER.search(text, m.end()):
+            continue  # "河南 理科 2024" (province and track masked): the only number is the rank
         raw = m.group(1) or m.group(2) or m.group(3)
         y = int(raw) + (2000 if len(raw) == 2 else 0)
         if 2000 <= y <= 2049:
             spans.append((m.start(), m.end()))
             year = year or y
+    if year is None:
+        m = _TRAILING_YEAR.search(text)
+        if m and _EXPLICIT_NUMBER.search(text[: m.start()]):
+            year = int(m.group(1))
+            spans.append((m.start(1), m.end(1)))
     return year, spans
 
 

@@ -136,6 +136,24 @@ def test_year(names: NameIndex, text: str, year: int | None) -> None:
     assert (q.year, q.rank) == (year, 447_200)
 
 
+@pytest.mark.parametrize(
+    ("text", "year", "rank", "score"),
+    [
+        ("陕西 理科 550分 2024", 2024, None, 550),  # a bare year at the end, the score stated with 分
+        ("河南 理科 位次 30000 2024", 2024, 30_000, None),
+        ("2024 河南 理科 位次 3000", 2024, 3_000, None),  # 位次 labels the next number, not this one
+        ("河南 理科 2024", None, 2_024, None),  # the only number: a rank
+        ("2024位次 河南 理科", None, 2_024, None),
+        ("2025 河南 理科 2024名", 2025, 2_024, None),
+    ],
+)
+def test_a_bare_year_beside_another_number(
+    names: NameIndex, text: str, year: int | None, rank: int | None, score: float | None
+) -> None:
+    q = parse(text, names)
+    assert (q.year, q.rank, q.score) == (year, rank, score)
+
+
 # -- commands and mentions -------------------------------------------------------------------------
 
 
