@@ -159,10 +159,10 @@ def _find_year(text: str) -> tuple[int | None, list[tuple[int, int]]]:
             spans.append((m.start(), m.end()))
             year = year or y
     if year is None:
-        m = _TRAILING_YEAR.search(text)
-        if m and _EXPLICIT_NUMBER.search(text[: m.start()]):
-            year = int(m.group(1))
-            spans.append((m.start(1), m.end(1)))
+        tail = _TRAILING_YEAR.search(text)
+        if tail and _EXPLICIT_NUMBER.search(text[: tail.start()]):
+            year = int(tail.group(1))
+            spans.append((tail.start(1), tail.end(1)))
     return year, spans
 
 
