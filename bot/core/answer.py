@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -88,6 +89,8 @@ class Engine:
             return self.major(q)
         if q.intent == "school":
             return self.school(q)
+        if q.intent == "lines":
+            return self.lines(q)
         problem = None
         if "no-rank-or-score" in q.notes:  # a province or track, but no usable number
             said = " ".join(x for x in (q.province, q.track) if x)
@@ -262,6 +265,36 @@ class Engine:
                     notes.append(f"{prof['school']}在{prov}{track_used}近年没有可用的普通批录取位次，无法判断能否录取。")
         return Answer("school", qd, school=prof, results=results, notes=list(dict.fromkeys(notes)))
 
+    def lines(self, q: Query) -> Answer:
+        """A province's batch control lines: of one track when named, else of every track that year."""
+        qd = _query_dict(q)
+        notes = user_notes(q.notes)
+        if q.province is None:
+            return Answer("lines", qd, notes=notes, problem="请带上省份，例如“河南 2025 批次线”。")
+        prov = q.province
+        by_year: dict[int, list[str]] = defaultdict(list)
+        for (p, year, track) in self.store.lines:
+            if p == prov:
+                by_year[year].append(track)
+        if not by_year:
+            return Answer("lines", qd, notes=notes, problem=f"暂无{prov}的批次线数据。")
+        year = q.year if q.year in by_year else max(by_year)
+        if q.year and q.year != year:
+            notes.append(f"没有{prov}{q.year}年的批次线，列出{year}年的。")
+        tracks = sorted(by_year[year], key=lambda t: _TRACK_ORDER.get(t, len(_TRACK_ORDER)))
+        if q.track:
+            used = _track_used(q.track, prov, year, notes)
+            if used in tracks:
+                tracks = [used]
+            else:
+                notes.append(f"{prov}{year}年没有“{q.track}”的批次线，列出全部科类。")
+        qd["year"] = year
+        results = [{"year": year, "track": t, "batch": b, "score": score}
+                   for t in tracks for b, score in self.store.control_lines(prov, year, t)]
+        if any(r["batch"] == "本科批" for r in results):
+            notes.append("“本科批”线即本科最低控制线（该省本科不再分一本、二本）。")
+        return Answer("lines", qd, results=results, notes=notes)
+
     def major(self, q: Query) -> Answer:
         """A major's cutoffs and standing at one school."""
         qd = _query_dict(q)
@@ -318,6 +351,9 @@ _NOTE_TEXT = {
     "extra-number": "消息里有多个数字，没有使用“{}”。",
     "number-out-of-range": "数字“{}”不像位次或分数，没有使用。",
 }
+
+
+_TRACK_ORDER = {"物理类": 0, "历史类": 1, "理科": 2, "文科": 3, "综合": 4}
 
 
 def user_notes(codes: Sequence[str]) -> list[str]:

@@ -18,7 +18,7 @@ from etl.normalize import province_spellings
 
 log = logging.getLogger(__name__)
 
-Intent = Literal["rank", "score", "compare", "major", "school", "help"]
+Intent = Literal["rank", "score", "compare", "major", "school", "lines", "help"]
 
 MAX_CHARS = 300  # only the start of a long message is read
 MAX_SCORE = 900.0  # 海南 uses a 900-point scale
@@ -36,6 +36,7 @@ _COMMANDS: dict[str, Intent] = {
     "compare": "compare",
     "major": "major",
     "school": "school",
+    "lines": "lines",
     "start": "help",
     "help": "help",
 }
@@ -47,6 +48,8 @@ _YEAR = re.compile(
 # "… 550分 2024": a bare year at the end, when the message states its score or rank with a unit elsewhere
 _TRAILING_YEAR = re.compile(r"(?<![\d.,])(20[12]\d)\s*[。.!！?？]*\s*$")
 _EXPLICIT_NUMBER = re.compile(r"\d\s*(?:分|名|位|万|w)|(?:位次|排名|排位|名次)\s*\d", re.I)
+# "河南一本线是多少", "广东物理类本科线", "2025 湖南 批次线": a province's batch control lines
+_LINES_WORDS = re.compile(r"(?:一本|二本|三本|本科|专科|高职|特控|特殊类型|批次|控制|省控|分数)线")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)\s*(万(?!亿)|w(?![a-z]))?", re.I)
 _AFTER_SCORE = re.compile(r"\s*分(?!之|钟|数线|段)")
 _AFTER_RANK = re.compile(r"\s*(?:名|位(?!数))")
@@ -147,7 +150,11 @@ def _find_track(text: str, notes: list[str]) -> tuple[str | None, list[tuple[int
     return found, spans
 
 
-def _find_year(text: str) -> tuple[int | None, list[tuple[int, int]]]:
+_ANY_YEAR = re.compile(r"(?<![\d.,])(20[0-3]\d)(?![\d.,]|\s*(?:[名分万wW]|位))")
+
+
+def _find_year(text: str, lines: bool = False) -> tuple[int | None, list[tuple[int, int]]]:
+    """The year a message names, and where; `lines`: a question about batch lines, whose 20xx is a year."""
     year: int | None = None
     spans: list[tuple[int, int]] = []
     for m in _YEAR.finditer(text):
@@ -158,6 +165,9 @@ def _find_year(text: str) -> tuple[int | None, list[tuple[int, int]]]:
         if 2000 <= y <= 2049:
             spans.append((m.start(), m.end()))
             year = year or y
+    if year is None and lines and (any_year := _ANY_YEAR.search(text)):
+        year = int(any_year.group(1))
+        spans.append((any_year.start(1), any_year.end(1)))
     if year is None:
         tail = _TRAILING_YEAR.search(text)
         if tail and _EXPLICIT_NUMBER.search(text[: tail.start()]):
@@ -298,7 +308,7 @@ def parse(text: str, names: NameIndex) -> Query:
     masked = _mask(masked, spans)
     track, spans = _find_track(masked, notes)
     masked = replace_cn_numerals(_mask(masked, spans))
-    year, spans = _find_year(masked)
+    year, spans = _find_year(masked, lines=forced == "lines" or bool(_LINES_WORDS.search(masked)))
     masked = _mask(masked, spans)
     rank, score = _numbers(masked, forced, notes)
     if (rank or score) and not (mentions or province or track or forced or _has_context(masked)):
@@ -320,6 +330,8 @@ def parse(text: str, names: NameIndex) -> Query:
         intent = "rank"
     elif score is not None:
         intent = "score"
+    elif province and _LINES_WORDS.search(masked):
+        intent = "lines"
     else:
         intent = "help"
         if province or track:

@@ -49,6 +49,8 @@ def render(a: Answer, tier_rates: str | None = None) -> list[str]:
         return split(_compare(a))
     if a.intent == "major":
         return split(_major(a))
+    if a.intent == "lines":
+        return split(_lines(a))
     return split(_school(a))
 
 
@@ -164,6 +166,17 @@ def _major(a: Answer) -> str:
         lines += [""] + _profile_lines(a.school)
     lines += _notes(a.notes)
     return "\n".join(lines)
+
+
+def _lines(a: Answer) -> str:
+    q = a.query
+    out = [f"{q.get('province')}{q.get('year')}年批次线："]
+    by_track: dict[str, list[str]] = {}
+    for r in a.results:
+        name = r["batch"] if r["batch"].endswith("线") else f"{r['batch']}线"
+        by_track.setdefault(r["track"], []).append(f"{name} {r['score']:g}分")
+    out += [f"• {t}：" + "；".join(parts) for t, parts in by_track.items()]
+    return "\n".join(out + _notes(a.notes))
 
 
 def _notes(notes: list[str]) -> list[str]:

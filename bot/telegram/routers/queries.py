@@ -12,7 +12,7 @@ from bot.telegram.filters import AddressedToBot
 from bot.telegram.replies import answer_text, reply_to, send_parts
 from bot.telegram.views import Paging
 
-QUERY_COMMANDS = ("rank", "score", "compare", "major", "school")
+QUERY_COMMANDS = ("rank", "score", "compare", "major", "school", "lines")
 TEXT_ONLY = "我只看得懂文字消息，例如：河南 理科 447200"
 
 

@@ -141,3 +141,17 @@ def test_a_school_asked_with_a_rank_is_placed_for_it(engine: Engine) -> None:
     assert engine.answer("郑州大学 河南 理科").results == []
     gd = engine.answer("广东 物理 位次250 郑州大学")
     assert gd.results == [] and any("暂无广东的一分一段表" in n for n in gd.notes)
+
+
+def test_batch_lines_of_a_province(engine: Engine) -> None:
+    a = engine.answer("河南 2024 理科 一本线")
+    assert a.intent == "lines" and a.query["year"] == 2024
+    assert [(r["track"], r["batch"], r["score"]) for r in a.results] == [
+        ("理科", "本科一批", 511), ("理科", "本科二批", 396), ("理科", "专科批", 185)]
+    assert render(a)[0].startswith("河南2024年批次线：\n• 理科：本科一批线 511分；本科二批线 396分；专科批线 185分")
+    latest = engine.answer("河南 批次线")  # no year: the latest, every track that year
+    assert latest.query["year"] == 2025 and {r["track"] for r in latest.results} == {"物理类"}
+    assert any("本科最低控制线" in n for n in latest.notes)
+    old = engine.answer("河南 2019 批次线")
+    assert old.query["year"] == 2025 and any("没有河南2019年的批次线" in n for n in old.notes)
+    assert engine.answer("广东 本科线").problem == "暂无广东的批次线数据。"

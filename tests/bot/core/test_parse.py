@@ -154,6 +154,27 @@ def test_a_bare_year_beside_another_number(
     assert (q.year, q.rank, q.score) == (year, rank, score)
 
 
+@pytest.mark.parametrize(
+    ("text", "province", "track", "year"),
+    [
+        ("2025年高考河南一本线是多少", "河南", None, 2025),
+        ("广东物理类本科线", "广东", "物理类", None),
+        ("河南 2024 理科 一本线", "河南", "理科", 2024),  # a bare 20xx in a batch-line question is its year
+        ("河南分数线", "河南", None, None),
+        ("/lines 湖南 2025", "湖南", None, 2025),
+    ],
+)
+def test_batch_line_questions(names: NameIndex, text: str, province: str, track: str | None, year: int | None) -> None:
+    q = parse(text, names)
+    assert (q.intent, q.province, q.track, q.year, q.rank, q.score) == ("lines", province, track, year, None, None)
+
+
+def test_batch_line_words_do_not_override_schools_or_numbers(names: NameIndex) -> None:
+    assert parse("郑州大学 分数线", names).intent == "school"
+    assert parse("河南 理科 580分 一本线", names).intent == "score"
+    assert parse("一本线是多少", names).intent == "help"  # no province: nothing to look up
+
+
 # -- commands and mentions -------------------------------------------------------------------------
 
 
