@@ -50,8 +50,9 @@ def full_help(username: str | None) -> str:
 
 
 def first_page(answer: Answer, per_tier: int) -> Answer:
-    """The answer with at most `per_tier` schools per tier (the rest is reached by buttons)."""
-    if not answer.results:
+    """The answer with at most `per_tier` schools per tier (the rest is reached by buttons); other answers
+    as they are."""
+    if answer.intent not in ("rank", "score") or not answer.results:
         return answer
     seen: dict[str, int] = {}
     kept = []
@@ -119,4 +120,6 @@ def inline_title(answer: Answer) -> str:
         return f"{q['school_a']} · {answer.major['name']}"
     if answer.intent == "school":
         return f"{q['school_a']} 概况与录取线"
+    if answer.intent == "lines":
+        return f"{q['province']}{q['year']}年批次线"
     return "高考志愿助手：用法"

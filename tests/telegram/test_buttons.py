@@ -116,3 +116,11 @@ async def test_empty_inline_query_offers_the_help(h: Harness) -> None:
     await h.feed(fake_api.inline("", user_id=5))
     (req,) = h.session.sends()
     assert "河南 理科 447200" in req.results[0].input_message_content.message_text
+
+
+async def test_inline_batch_lines_have_their_own_title(h: Harness) -> None:
+    h.session.clear()
+    await h.feed(fake_api.inline("河南 2024 一本线", user_id=5))
+    (req,) = h.session.sends()
+    assert req.results[0].title == "河南2024年批次线"
+    assert "本科一批线 511分" in req.results[0].input_message_content.message_text

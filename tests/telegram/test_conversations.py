@@ -40,6 +40,7 @@ async def test_query_commands(h: Harness) -> None:
         "/compare 郑州大学 河南大学": "郑州大学 与 河南大学 对比",
         "/major 郑州大学 土木工程": "郑州大学 · 土木工程",
         "/school 郑大": "【郑州大学】",
+        "/lines 河南 2024": "河南2024年批次线：",
     }
     for text, needle in expected.items():
         sent = await h.say(text)
