@@ -305,6 +305,7 @@ class Ladder:
         levels: Collection[str] | None = None,
         safe_fallback: Collection[str] = (),
         per_tier: int | None = None,
+        keep: Callable[[Estimate], bool] | None = None,
     ) -> Recommendation:
         """冲/稳/保 for `user_rank`, drawing only on units of `levels` (all when None), `per_tier` schools
         per tier (the ladder's Params when None).
@@ -314,11 +315,16 @@ class Ladder:
         """
         n = per_tier if per_tier is not None else self.params.per_tier
         user_log = math.log(max(user_rank, 1))
-        found, totals = self._found(self._rows_for(levels), user_log, n)
+
+        def rows(key: Collection[str] | None) -> list[Estimate]:
+            got = self._rows_for(key)
+            return got if keep is None else [e for e in got if keep(e)]
+
+        found, totals = self._found(rows(levels), user_log, n)
         fallback: tuple[str, ...] = ()
         extra = tuple(lv for lv in safe_fallback if levels is not None and lv not in levels)
         if not found["保"] and extra:
-            more, more_totals = self._found(self._rows_for(extra), user_log, n)
+            more, more_totals = self._found(rows(extra), user_log, n)
             if more["保"]:
                 found["保"], totals["保"], fallback = more["保"], more_totals["保"], extra
         weak = ""
@@ -328,7 +334,7 @@ class Ladder:
             # rank; failing that (no cutoff reached it), the verified unit expected to admit the lowest rank, if
             # its latest cutoff came within near_ratio of the rank.
             pool = [(e, (user_log - e.mean) / e.sigma)
-                    for e in self._rows_for(levels) + (self._rows_for(extra) if extra else []) if e.verified]
+                    for e in rows(levels) + (rows(extra) if extra else []) if e.verified]
             admitted = [k for k in pool if (k[0].used[0].min_rank or 0) >= user_rank and k[1] <= self.params.match_z]
             near = self.params.near_ratio * user_rank
             best = (min(admitted, key=lambda k: k[1]) if admitted
@@ -480,8 +486,10 @@ def shortlist(
     before_year: int | None = None,
     params: Params = Params(),
     ladder: Ladder | None = None,
+    keep: Callable[[Estimate], bool] | None = None,
 ) -> Recommendation:
-    """The list the bot shows: `per_tier` schools per tier, 本科 only when the rank clears the 本科 line.
+    """The list the bot shows: `per_tier` schools per tier, 本科 only when the rank clears the 本科 line;
+    only the units `keep` accepts when given (the user's "只看省内", "公办").
 
     Pass `ladder` (from `ladder_for` with the same arguments) to place many ranks on one history.
     """
@@ -490,7 +498,7 @@ def shortlist(
     table = store.table(province, track, target_year)
     levels = facts.levels_within_reach(store, province, track, table, rank) if table else LEVELS
     lad = ladder if ladder is not None else ladder_for(store, province, track, target_year, before_year, params)
-    return lad.place(rank, levels, safe_fallback=LEVELS, per_tier=params.per_tier)
+    return lad.place(rank, levels, safe_fallback=LEVELS, per_tier=params.per_tier, keep=keep)
 
 
 def tier_of(z: float, params: Params) -> str | None:

@@ -110,11 +110,16 @@ class Engine:
         prov, track_used, table, rank = pos
         score = q.score
         placement = facts.placement(self.store, prov, track_used, table, rank, score)
+        keep = facts.school_filter(self.store, q.filters, prov)
+        scope = "、".join(facts.FILTER_WORDS[f] for f in q.filters)
+        if q.filters:
+            qd["filters"] = list(q.filters)
+            notes.append(f"只列{scope}院校。")
         rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params,
-                        ladder=self._ladder(prov, track_used, table.year))
+                        ladder=self._ladder(prov, track_used, table.year), keep=keep)
         if rec.levels == ("本科",):
             notes.append("位次在本科线以上，只列本科院校" + ("（保底除外）。" if rec.safe_fallback else "。"))
-        notes += facts.reach_notes(self.store, prov, track_used, rec, self._coverage(prov, track_used))
+        notes += facts.reach_notes(self.store, prov, track_used, rec, self._coverage(prov, track_used), scope)
         results = [self._result(p) for tier in ("冲", "稳", "保") for p in rec.tiers[tier]]
         qd["totals"] = rec.totals
         qd["weak_safe"] = rec.weak_safe

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from bot.core.advise import WEAK_UNREACHED, Recommendation, equivalent_tracks
+from bot.core.advise import WEAK_UNREACHED, Estimate, Recommendation, equivalent_tracks
 from bot.core.names import resolve_major
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
 from etl import normalize as nz
@@ -17,6 +17,27 @@ def tags(s: SchoolProfile) -> list[str]:
     """985 / 211 / 双一流 labels of a school."""
     out = [t for t, on in (("985", s.is985), ("211", s.is211), ("双一流", s.double_first_class)) if on]
     return out
+
+
+FILTER_WORDS = {"home": "省内", "public": "公办", "985": "985", "211": "211", "dfc": "双一流"}
+
+
+def school_filter(store: Store, filters: Sequence[str], prov: str) -> Callable[[Estimate], bool] | None:
+    """What keeps a unit in the list for the user's filters (parse.FILTERS keys); None without any."""
+    if not filters:
+        return None
+    wanted = set(filters)
+    ok: set[int] = set()
+    for sid, s in store.schools.items():
+        if "home" in wanted and s.province != prov:
+            continue
+        if "public" in wanted and s.nature != "公办":
+            continue
+        if ("985" in wanted and not s.is985) or ("211" in wanted and not s.is211) or (
+                "dfc" in wanted and not s.double_first_class):
+            continue
+        ok.add(sid)
+    return lambda e: e.school_id in ok
 
 
 def placement(store: Store, prov: str, track: str, table: ScoreTable, rank: int, score: float | None) -> list[str]:
@@ -71,8 +92,10 @@ def campus_city(campus: str | None, cities: Collection[str]) -> str | None:
     return city if city in cities else None
 
 
-def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, have: dict[str, set[int]]) -> list[str]:
-    """What the recommendation rests on and what the data lacks."""
+def reach_notes(
+    store: Store, prov: str, track: str, rec: Recommendation, have: dict[str, set[int]], scope: str = ""
+) -> list[str]:
+    """What the recommendation rests on and what the data lacks; `scope`: the user's filters ("省内、公办")."""
     notes: list[str] = []
     if rec.years_used:
         how = f"按当年考生人数换算到{rec.target_year}年" if rec.scaled else "直接按位次比较（回测中比按考生人数换算更准）"
@@ -80,12 +103,14 @@ def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, have: 
     if len(rec.tracks_used) > 1:
         notes.append(f"历史数据跨越新高考改革（{'/'.join(rec.tracks_used)}），改革前后的位次波动更大，仅供参考。")
     where = f"（{'、'.join(rec.safe_fallback)}院校）" if rec.safe_fallback else ""
+    among = f"在{scope}院校中，" if scope else ""
+    widen = "去掉筛选条件可以看到更稳妥的学校。" if scope else ""
     if rec.weak_safe == WEAK_UNREACHED:
-        notes.append(f"往年没有哪所学校的最低录取位次低到您的位次；“保”里列的是往年位次最接近的一所{where}，并不稳妥。"
-                     "请多填几所专科院校，并留意征集志愿（补录）。")
+        notes.append(f"{among}往年没有哪所学校的最低录取位次低到您的位次；“保”里列的是往年位次最接近的一所{where}，并不稳妥。"
+                     + (widen or "请多填几所专科院校，并留意征集志愿（补录）。"))
     elif rec.weak_safe:
-        notes.append(f"按往年位次，没有哪所学校能算作稳妥的保底；“保”里列的是现有数据中把握最大的一所{where}，仍有落榜可能，"
-                     "请多填几所往年位次比您低得多的学校。")
+        notes.append(f"{among}按往年位次，没有哪所学校能算作稳妥的保底；“保”里列的是现有数据中把握最大的一所{where}，"
+                     "仍有落榜可能，" + (widen or "请多填几所往年位次比您低得多的学校。"))
     elif rec.safe_fallback:
         notes.append(f"本科院校里没有足够稳妥的保底，“保”列的是{'、'.join(rec.safe_fallback)}院校。")
     if rec.derived_share > 0:
@@ -103,8 +128,8 @@ def reach_notes(store: Store, prov: str, track: str, rec: Recommendation, have: 
     if not any(rec.tiers.values()):
         notes.append("按现有数据没有找到匹配的学校。")
     elif not rec.tiers["保"]:
-        notes.append("按现有数据没有足够稳妥的“保”底学校，往年也没有学校的最低录取位次接近您的位次；"
-                     "请结合专科批和省内院校再看，并留意征集志愿（补录）。")
+        notes.append(f"{among}按现有数据没有足够稳妥的“保”底学校，往年也没有学校的最低录取位次接近您的位次；"
+                     + (widen or "请结合专科批和省内院校再看，并留意征集志愿（补录）。"))
     return notes
 
 

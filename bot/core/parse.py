@@ -50,6 +50,14 @@ _TRAILING_YEAR = re.compile(r"(?<![\d.,])(20[12]\d)\s*[。.!！?？]*\s*$")
 _EXPLICIT_NUMBER = re.compile(r"\d\s*(?:分|名|位|万|w)|(?:位次|排名|排位|名次)\s*\d", re.I)
 # "河南一本线是多少", "广东物理类本科线", "2025 湖南 批次线": a province's batch control lines
 _LINES_WORDS = re.compile(r"(?:一本|二本|三本|本科|专科|高职|特控|特殊类型|批次|控制|省控|分数)线")
+# What a rank question may ask the list to keep to: key -> the words that ask it.
+FILTERS: dict[str, re.Pattern[str]] = {
+    "home": re.compile(r"省内|本省|不出省|留在?(?:本)?省"),
+    "public": re.compile(r"公办|(?:不要|不考虑|不上|不去|排除|除了|除去)(?:民办|私立)"),
+    "985": re.compile(r"(?<!\d)985(?!\d)"),
+    "211": re.compile(r"(?<!\d)211(?!\d)"),
+    "dfc": re.compile(r"双一流"),
+}
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)\s*(万(?!亿)|w(?![a-z]))?", re.I)
 _AFTER_SCORE = re.compile(r"\s*分(?!之|钟|数线|段)")
 _AFTER_RANK = re.compile(r"\s*(?:名|位(?!数))")
@@ -100,6 +108,7 @@ class Query:
     schools: tuple[Mention, ...] = ()
     major: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    filters: tuple[str, ...] = ()  # FILTERS keys the user asked the school list to keep to ("只看省内公办")
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -195,7 +204,7 @@ def _numbers(text: str, forced: Intent | None, notes: list[str]) -> tuple[int | 
             kind = "score"
         elif _AFTER_RANK.match(after):
             kind = "rank"
-        elif _AFTER_OTHER.match(after) or digits in {"985", "211"}:
+        elif _AFTER_OTHER.match(after) or (digits in {"985", "211"} and not _RANK_BEFORE.search(before)):
             continue
         elif _RANK_BEFORE.search(before):
             kind = "rank"
@@ -337,6 +346,8 @@ def parse(text: str, names: NameIndex) -> Query:
         if province or track:
             notes.append("no-rank-or-score")
     kept = tuple(mentions[:2]) if intent == "compare" else tuple(mentions)
-    q = Query(intent, body, province, track, rank, score, year, kept, major, tuple(notes))
+    filters = tuple(k for k, rx in FILTERS.items() if rx.search(masked) and not (k.isdigit() and rank == int(k))
+                    ) if intent in ("rank", "score") else ()
+    q = Query(intent, body, province, track, rank, score, year, kept, major, tuple(notes), filters)
     log.debug("parsed %r -> %s", body[:60], q.intent)
     return q

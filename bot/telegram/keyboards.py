@@ -28,6 +28,11 @@ class TierCb(CallbackData, prefix="t"):
     n: int = 0  # page
     m: str = "v"
     a: int = 0  # in "c" mode: the first school chosen
+    f: str = ""  # the user's list filters, one letter each (FILTER_CODES)
+
+
+# parse.FILTERS keys as one letter each in TierCb.f (callback data is limited to 64 bytes)
+FILTER_CODES = {"home": "h", "public": "p", "985": "9", "211": "2", "dfc": "d"}
 
 
 class HistCb(CallbackData, prefix="h"):
@@ -60,6 +65,7 @@ def for_answer(answer: Answer) -> InlineKeyboardMarkup | None:
             if totals.get(tier):
                 kb.button(text=f"{tier} {totals[tier]}所 ›",
                           callback_data=TierCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0,
+                                               f="".join(FILTER_CODES[x] for x in q.get("filters", [])),
                                                t=tier, m="o"))
     elif answer.intent in ("school", "major") and answer.school and answer.school.get("cutoffs"):
         s = answer.school

@@ -10,8 +10,9 @@ from typing import Any
 from aiogram.types import BotCommand
 
 from bot.core.answer import Answer
+from bot.core.facts import FILTER_WORDS
 from bot.core.render import help_text
-from bot.telegram.keyboards import TierCb
+from bot.telegram.keyboards import FILTER_CODES, TierCb
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     # command, menu description, example arguments
@@ -65,7 +66,8 @@ def first_page(answer: Answer, per_tier: int) -> Answer:
 
 def rank_query(cb: TierCb) -> str:
     """The message that recomputes a tier button's answer."""
-    return f"{cb.p} {cb.k} 位次{cb.r}" + (f" {cb.y}年" if cb.y else "")
+    words = {code: FILTER_WORDS[key] for key, code in FILTER_CODES.items()}
+    return f"{cb.p} {cb.k} 位次{cb.r}" + (f" {cb.y}年" if cb.y else "") + "".join(f" {words[c]}" for c in cb.f if c in words)
 
 
 def tier_rows(answer: Answer, cb: TierCb, size: int) -> tuple[list[dict[str, Any]], int]:

@@ -28,7 +28,7 @@ def buttons(req: SendMessage | EditMessageText) -> list[tuple[str, str]]:
 
 
 def test_callback_data_fits_in_64_bytes() -> None:
-    worst = [TierCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, t="冲", n=99, m="c", a=2_147_483_647),
+    worst = [TierCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, t="冲", n=99, m="c", a=2_147_483_647, f="hp92d"),
              CmpCb(a=2_147_483_647, b=2_147_483_646, p="黑龙江", g=1), HistCb(s=2_147_483_647, p="黑龙江")]
     for cb in worst:
         assert len(cb.pack().encode()) <= 64, cb.pack()
@@ -124,3 +124,11 @@ async def test_inline_batch_lines_have_their_own_title(h: Harness) -> None:
     (req,) = h.session.sends()
     assert req.results[0].title == "河南2024年批次线"
     assert "本科一批线 511分" in req.results[0].input_message_content.message_text
+
+
+async def test_tier_buttons_keep_the_list_filters(h: Harness) -> None:
+    (msg,) = await h.say("河南 理科 位次100 只看省内")
+    ((_, data),) = [b for b in buttons(msg) if b[0].startswith("保")]
+    assert data == TierCb(p="河南", k="物理类", r=100, t="保", m="o", f="h").pack()
+    sent = await h.press(data)
+    assert "郑州大学" in sent[0].text and "重庆大学" not in sent[0].text

@@ -155,3 +155,16 @@ def test_batch_lines_of_a_province(engine: Engine) -> None:
     old = engine.answer("河南 2019 批次线")
     assert old.query["year"] == 2025 and any("没有河南2019年的批次线" in n for n in old.notes)
     assert engine.answer("广东 本科线").problem == "暂无广东的批次线数据。"
+
+
+def test_list_filters_keep_to_the_schools_asked_for(engine: Engine) -> None:
+    plain = {r["school"] for r in engine.answer("河南 理科 位次100").results}
+    assert {"四川大学", "重庆大学", "郑州大学", "河南大学"} <= plain
+    home = engine.answer("河南 理科 位次100 只看省内")
+    assert home.query["filters"] == ["home"] and "只列省内院校。" in home.notes
+    assert {r["school"] for r in home.results} == {"郑州大学", "河南大学"}
+    top = engine.answer("河南 理科 位次100 985")
+    assert {r["school"] for r in top.results} == {"四川大学", "重庆大学"}
+    # no safe 985 by the bands: the best one is named, and the note blames the filter, not the rank
+    assert top.query["weak_safe"] == "unsafe"
+    assert any(n.startswith("在985院校中，") and "去掉筛选条件" in n for n in top.notes)

@@ -175,6 +175,29 @@ def test_batch_line_words_do_not_override_schools_or_numbers(names: NameIndex) -
     assert parse("一本线是多少", names).intent == "help"  # no province: nothing to look up
 
 
+@pytest.mark.parametrize(
+    ("text", "filters", "rank", "score"),
+    [
+        ("湖北 物理类 位次 50000 只看省内", ("home",), 50_000, None),
+        ("河南 理科 3万 不要民办", ("public",), 30_000, None),
+        ("河南 理科 580分 211 双一流 公办", ("public", "211", "dfc"), None, 580),
+        ("河南 理科 580分 985", ("985",), None, 580),
+        ("河南 理科 位次985", (), 985, None),  # a rank of 985 is not the 985 filter
+        ("河南 理科 排名 211 985", ("985",), 211, None),
+    ],
+)
+def test_list_filters(
+    names: NameIndex, text: str, filters: tuple[str, ...], rank: int | None, score: float | None
+) -> None:
+    q = parse(text, names)
+    assert (q.filters, q.rank, q.score) == (filters, rank, score)
+
+
+def test_filters_only_on_list_questions(names: NameIndex) -> None:
+    assert parse("郑州大学是985吗", names).filters == ()
+    assert parse("河南 省内 一本线", names).filters == ()
+
+
 # -- commands and mentions -------------------------------------------------------------------------
 
 
