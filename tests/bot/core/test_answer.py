@@ -168,3 +168,8 @@ def test_list_filters_keep_to_the_schools_asked_for(engine: Engine) -> None:
     # no safe 985 by the bands: the best one is named, and the note blames the filter, not the rank
     assert top.query["weak_safe"] == "unsafe"
     assert any(n.startswith("在985院校中，") and "去掉筛选条件" in n for n in top.notes)
+
+
+def test_the_answer_says_the_list_cannot_filter_by_major(engine: Engine) -> None:
+    a = engine.answer("河南 理科 位次250 想学土木工程")
+    assert a.intent == "rank" and any("暂不能按专业筛选" in n for n in a.notes)

@@ -498,3 +498,9 @@ def test_parse_huge_text_is_fast(chunk: str) -> None:
     t0 = time.perf_counter()
     parse(text, _NAMES)
     assert time.perf_counter() - t0 < 0.5
+
+
+def test_a_subject_named_in_a_rank_question_is_noted(names: NameIndex) -> None:
+    q = parse("我想学计算机，河南理科58000能上哪些", names)
+    assert (q.intent, q.rank) == ("rank", 58_000) and "major-ignored" in q.notes
+    assert "major-ignored" not in parse("湖南高考排名60210左右排位物理可以上哪些大学,具体能上什么大学", names).notes
