@@ -129,6 +129,8 @@ class Engine:
     def _position(self, q: Query, qd: dict[str, Any], notes: list[str]) -> tuple[str, str, ScoreTable, int] | str:
         """Where the user stands (province, track used, score table, rank), or what is missing to say."""
         if q.province is None:
+            if any(w in q.text for w in ("香港", "澳门", "台湾")):
+                return "港澳台考生一般参加港澳台联招，不在这里的分省高考数据里；如果您在内地某省参加高考，请带上那个省份。"
             return "没有看出您是哪个省份的考生，请带上省份，例如“河南 理科 447200”。"
         prov = q.province
         years = self.store.table_years(prov)

@@ -173,3 +173,9 @@ def test_list_filters_keep_to_the_schools_asked_for(engine: Engine) -> None:
 def test_the_answer_says_the_list_cannot_filter_by_major(engine: Engine) -> None:
     a = engine.answer("河南 理科 位次250 想学土木工程")
     assert a.intent == "rank" and any("暂不能按专业筛选" in n for n in a.notes)
+
+
+def test_hong_kong_macao_taiwan_are_told_apart(engine: Engine) -> None:
+    a = engine.answer("台湾 理科 500分")
+    assert a.problem is not None and a.problem.startswith("港澳台考生一般参加港澳台联招")
+    assert engine.answer("理科 500分").problem == "没有看出您是哪个省份的考生，请带上省份，例如“河南 理科 447200”。"
