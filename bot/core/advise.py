@@ -320,11 +320,14 @@ class Ladder:
             got = self._rows_for(key)
             return got if keep is None else [e for e in got if keep(e)]
 
-        found, totals = self._found(rows(levels), user_log, n)
+        base = rows(levels)
+        found, totals = self._found(base, user_log, n)
         fallback: tuple[str, ...] = ()
         extra = tuple(lv for lv in safe_fallback if levels is not None and lv not in levels)
+        extra_rows: list[Estimate] = []  # built only when `levels` has no 保 (a 本科 question skips 专科)
         if not found["保"] and extra:
-            more, more_totals = self._found(rows(extra), user_log, n)
+            extra_rows = rows(extra)
+            more, more_totals = self._found(extra_rows, user_log, n)
             if more["保"]:
                 found["保"], totals["保"], fallback = more["保"], more_totals["保"], extra
         weak = ""
@@ -333,8 +336,7 @@ class Ladder:
             # is, flagged: the safest verified unit that is at least a 稳 and whose latest cutoff admitted this
             # rank; failing that (no cutoff reached it), the verified unit expected to admit the lowest rank, if
             # its latest cutoff came within near_ratio of the rank.
-            pool = [(e, (user_log - e.mean) / e.sigma)
-                    for e in rows(levels) + (rows(extra) if extra else []) if e.verified]
+            pool = [(e, (user_log - e.mean) / e.sigma) for e in base + extra_rows if e.verified]
             admitted = [k for k in pool if (k[0].used[0].min_rank or 0) >= user_rank and k[1] <= self.params.match_z]
             near = self.params.near_ratio * user_rank
             best = (min(admitted, key=lambda k: k[1]) if admitted

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -62,7 +61,8 @@ class Engine:
             twin_of._coverages if twin_of is not None else {})
         self._lock: threading.Lock = twin_of._lock if twin_of is not None else threading.Lock()
         self.names: NameIndex = twin_of.names if twin_of is not None else _name_index(store)
-        self._cities = frozenset(s.city for s in store.schools.values() if s.city)
+        self._cities: frozenset[str] = twin_of._cities if twin_of is not None else frozenset(
+            s.city for s in store.schools.values() if s.city)
 
     @classmethod
     def open(cls, path: Path, params: Params = Params()) -> Engine:
@@ -255,12 +255,8 @@ class Engine:
         if problem:
             return Answer("school", qd, candidates=cands, problem=problem, notes=user_notes(q.notes))
         notes = user_notes(q.notes)
-        track = _track_used(q.track, q.province, q.year or 2025, notes) if q.province else None
-        prof = facts.profile(self.store, ids[0], q.province, track)
-        qd["school_a"] = prof["school"]
-        notes += prof.pop("notes", [])
         results: list[dict[str, Any]] = []
-        if q.province and (q.rank is not None or q.score is not None):  # "…能上吉林大学吗"
+        if q.province and (q.rank is not None or q.score is not None):  # "…能上吉林大学吗": place it for the rank
             pos = self._position(q, qd, notes)
             if isinstance(pos, str):
                 notes.append(pos)
@@ -269,8 +265,13 @@ class Engine:
                 picks = self._ladder(prov, track_used, table.year).chances(rank, ids[0])
                 results = [self._result(p) for p in picks]
                 if not picks:
-                    notes.append(f"{prof['school']}在{prov}{track_used}近年没有可用的普通批录取位次，无法判断能否录取。")
-        return Answer("school", qd, school=prof, results=results, notes=list(dict.fromkeys(notes)))
+                    notes.append(f"{self.store.schools[ids[0]].name}在{prov}{track_used}近年没有可用的普通批录取位次，"
+                                 "无法判断能否录取。")
+        # the track the placement used (it has said how the user's word was mapped), else map it here
+        track = qd["track_used"] or (_track_used(q.track, q.province, q.year or 2025, notes) if q.province else None)
+        prof = facts.profile(self.store, ids[0], q.province, track)
+        qd["school_a"] = prof["school"]
+        return Answer("school", qd, school=prof, results=results, notes=notes + prof.pop("notes", []))
 
     def lines(self, q: Query) -> Answer:
         """A province's batch control lines: of one track when named, else of every track that year."""
@@ -279,16 +280,14 @@ class Engine:
         if q.province is None:
             return Answer("lines", qd, notes=notes, problem="请带上省份，例如“河南 2025 批次线”。")
         prov = q.province
-        by_year: dict[int, list[str]] = defaultdict(list)
-        for (p, year, track) in self.store.lines:
-            if p == prov:
-                by_year[year].append(track)
+        by_year = self.store.line_tracks(prov)
         if not by_year:
             return Answer("lines", qd, notes=notes, problem=f"暂无{prov}的批次线数据。")
         year = q.year if q.year in by_year else max(by_year)
         if q.year and q.year != year:
             notes.append(f"没有{prov}{q.year}年的批次线，列出{year}年的。")
-        tracks = sorted(by_year[year], key=lambda t: _TRACK_ORDER.get(t, len(_TRACK_ORDER)))
+        order = nz.tracks_for(prov, year)  # the province's own tracks that year first, in its order
+        tracks = sorted(by_year[year], key=lambda t: order.index(t) if t in order else len(order))
         if q.track:
             used = _track_used(q.track, prov, year, notes)
             if used in tracks:
@@ -360,8 +359,6 @@ _NOTE_TEXT = {
     "major-ignored": "学校列表暂不能按专业筛选；想看某校某专业的录取线，可以问“湖南大学 土木工程 分数线”。",
 }
 
-
-_TRACK_ORDER = {"物理类": 0, "历史类": 1, "理科": 2, "文科": 3, "综合": 4}
 
 
 def user_notes(codes: Sequence[str]) -> list[str]:

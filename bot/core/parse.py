@@ -176,14 +176,11 @@ def _find_year(text: str, lines: bool = False) -> tuple[int | None, list[tuple[i
         if 2000 <= y <= 2049:
             spans.append((m.start(), m.end()))
             year = year or y
-    if year is None and lines and (any_year := _ANY_YEAR.search(text)):
-        year = int(any_year.group(1))
-        spans.append((any_year.start(1), any_year.end(1)))
-    if year is None:
-        tail = _TRAILING_YEAR.search(text)
-        if tail and _EXPLICIT_NUMBER.search(text[: tail.start()]):
-            year = int(tail.group(1))
-            spans.append((tail.start(1), tail.end(1)))
+    # A bare 20xx: anywhere in a batch-line question; at the end when the score or rank has its unit elsewhere.
+    bare = (_ANY_YEAR if lines else _TRAILING_YEAR).search(text) if year is None else None
+    if bare and (lines or _EXPLICIT_NUMBER.search(text[: bare.start()])):
+        year = int(bare.group(1))
+        spans.append((bare.start(1), bare.end(1)))
     return year, spans
 
 

@@ -294,6 +294,14 @@ class Store:
         """Batch control lines (batch, score), highest first."""
         return self.lines.get((province, year, track), [])
 
+    def line_tracks(self, province: str) -> dict[int, list[str]]:
+        """Tracks with control lines, per year."""
+        out: dict[int, list[str]] = defaultdict(list)
+        for p, y, t in self.lines:
+            if p == province:
+                out[y].append(t)
+        return dict(out)
+
     def control_line_years(self, province: str, track: str) -> list[int]:
         """Years with control lines for a province-track."""
         return sorted(y for (p, y, t) in self.lines if p == province and t == track)

@@ -64,10 +64,13 @@ def first_page(answer: Answer, per_tier: int) -> Answer:
     return dataclasses.replace(answer, results=kept)
 
 
+_FILTER_BY_CODE = {code: FILTER_WORDS[key] for key, code in FILTER_CODES.items()}  # "h" -> "省内"
+
+
 def rank_query(cb: TierCb) -> str:
     """The message that recomputes a tier button's answer."""
-    words = {code: FILTER_WORDS[key] for key, code in FILTER_CODES.items()}
-    return f"{cb.p} {cb.k} 位次{cb.r}" + (f" {cb.y}年" if cb.y else "") + "".join(f" {words[c]}" for c in cb.f if c in words)
+    return (f"{cb.p} {cb.k} 位次{cb.r}" + (f" {cb.y}年" if cb.y else "")
+            + "".join(f" {_FILTER_BY_CODE[c]}" for c in cb.f if c in _FILTER_BY_CODE))
 
 
 def tier_rows(answer: Answer, cb: TierCb, size: int) -> tuple[list[dict[str, Any]], int]:
