@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", type=Path, default=None, help="database file (default: $GAOKAO_DB or data/admissions.duckdb)")
     p.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    # Without a sub-command `python -m bot` may still run the Telegram bot: give it run's defaults.
+    p.set_defaults(webhook=None, listen="127.0.0.1:8080", webhook_secret=None, text=None, json=False)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     r = sub.add_parser("run", help="run the Telegram bot (long polling, or a webhook with --webhook)",
                        description="Run the Telegram bot.", epilog=ENV_HELP,
