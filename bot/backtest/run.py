@@ -39,7 +39,8 @@ def wider_name(safe: float) -> str:
     """The board name of baseline 1 with 保 at `safe` times the user's rank."""
     return f"{WIDER}{safe:g}"
 SAFE_KINDS: tuple[str, ...] = ("按区间选出", "专科保底", "把握最大的一所（不稳妥）", "往年无校录到（最接近的一所）", "无保")
-BANDS: tuple[str, ...] = ("前1%", "1–10%", "10–50%", "50%以后（本科线上）", "专科段（本科线下）")
+BANDS: tuple[str, ...] = ("前1%", "1–10%", "10–50%", "50%以后（本科线上）", "本科线附近（线上20%以内）", "专科段（本科线下）")
+NEAR_LINE = 0.8  # a rank within this share of the 本科 line's rank (0.8–1.0 of it) is "near the line"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +104,24 @@ def safe_kind(rec: Recommendation) -> str:
     return SAFE_KINDS[1] if rec.safe_fallback else SAFE_KINDS[0]
 
 
-def band(rank: int, cohort: int, levels: Sequence[str], has_lines: bool) -> str:
-    """The rank band a query is reported in."""
+def band(rank: int, cohort: int, levels: Sequence[str], has_lines: bool, line_rank: int | None = None) -> str:
+    """The rank band a query is reported in; `line_rank` is the rank at the lowest 本科 line, when known."""
     if has_lines and "专科" in levels:
+        return BANDS[5]
+    if line_rank is not None and NEAR_LINE * line_rank <= rank <= line_rank:
         return BANDS[4]
     share = rank / cohort
     return BANDS[0] if share <= 0.01 else BANDS[1] if share <= 0.10 else BANDS[2] if share <= 0.5 else BANDS[3]
+
+
+def benke_line_rank(store: Store, province: str, track: str, year: int) -> int | None:
+    """The rank at a province-track-year's lowest ordinary 本科 line (本科批, 本科二批 ...), or None."""
+    scores = [s for batch, s in store.control_lines(province, year, track)
+              if batch.startswith("本科") and "提前" not in batch]
+    table = store.table(province, track, year)
+    if not scores or table is None:
+        return None
+    return table.rank_of(min(scores))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,13 +155,14 @@ def run_target(store: Store, tg: Target, opts: Options, board: Board) -> None:
     wider = [(wider_name(x), baselines.FixedBands(b1.refs, baselines.Bands(safe=x))) for x in opts.safe_bands]
     candidates = {lv: [e.key for e in ladder.estimates if e.verified and e.batch_level == lv] for lv in LEVELS}
     has_lines = bool(store.control_line_years(tg.province, tg.track))
+    line_rank = benke_line_rank(store, tg.province, tg.track, tg.year)
     other = opts.variant
     other_ladder = ladder_for(store, tg.province, tg.track, tg.year, tg.year, other) if other else None
     ranks = opts.ranks or user_ranks(tg.cohort, opts.n_ranks)
     for r in ranks:
         rec = shortlist(store, tg.province, tg.track, r, tg.year, tg.year, p, ladder=ladder)
         existed = safe_existed(outcome, (k for lv in rec.levels + rec.safe_fallback for k in candidates[lv]), r)
-        groups = [("all", "all"), ("province", tg.province), ("band", band(r, tg.cohort, rec.levels, has_lines)),
+        groups = [("all", "all"), ("province", tg.province), ("band", band(r, tg.cohort, rec.levels, has_lines, line_rank)),
                   ("reform", "改革首年" if tg.reform else "同一科类"), ("target", tg.label), ("safe", safe_kind(rec))]
         if METHOD in opts.methods:
             lists = {t: [k.key for k in rec.tiers[t]] for t in TIERS}
