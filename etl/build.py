@@ -29,6 +29,7 @@ from etl.identity import (
     build_catalogue,
     with_campus_aliases,
 )
+from etl.quarantine import quarantine as quarantine_rows
 from etl.rows import Admission, ControlLine, ScoreRank
 from etl.sources import load_readers
 from etl.validate import validate
@@ -177,13 +178,14 @@ def _load(
     n_strength = _load_strengths(con, data, resolver)
     _derive_ranks(con)
     _dedupe_admissions(con)
+    moved = quarantine_rows(con)
     quarantined = _build_school_cutoffs(con)
     log.info("normalised and loaded in %.1fs", time.perf_counter() - t0)
 
     counts = {
         t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
         for t in ("schools", "school_aliases", "admissions", "school_cutoffs", "score_ranks", "cohorts",
-                  "control_lines", "major_strength")
+                  "control_lines", "major_strength", "quarantine")
     }
     share = resolved / total if total else 1.0
     top = unresolved.most_common()
@@ -203,6 +205,7 @@ def _load(
         "major_strength_rows": str(n_strength),
         "missing_origins": json.dumps(data.missing_origins, ensure_ascii=False),
         "quarantined_cutoffs": str(quarantined),
+        "quarantined_rows": json.dumps(moved, ensure_ascii=False),
     }
     _insert(con, "build_info", {"key": list(info), "value": list(info.values())})
     return {"counts": counts, "resolved_share": share, "unresolved_top": top[:30]}
