@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from etl import normalize as nz
+from etl import shrink
 from etl.collect import Collected, collect
 from etl.identity import (
     RENAMES_FILE,
@@ -80,8 +81,9 @@ def build(
     readers: Sequence[ModuleType] | None = None,
     short_names: Path | None = SHORT_NAMES_FILE,
     renames: Path | None = RENAMES_FILE,
+    allow_shrink: bool = False,
 ) -> BuildReport:
-    """Build a database from `sources` into `out`, atomically; the old file survives any failure."""
+    """Build a database from `sources` into `out`, atomically; the old file survives any failure or shrink."""
     start = time.perf_counter()
     if not sources.is_dir():
         from etl.errors import SourceError
@@ -103,6 +105,7 @@ def build(
                 from etl.errors import ValidationError
 
                 raise ValidationError(problems)
+            shrink.guard(con, out, allow_shrink=allow_shrink)
             con.execute("CHECKPOINT")
         finally:
             con.close()
