@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from etl import normalize as nz
+from etl import shrink
 from etl.collect import Collected, collect
 from etl.identity import (
     RENAMES_FILE,
@@ -29,6 +30,7 @@ from etl.identity import (
     build_catalogue,
     with_campus_aliases,
 )
+from etl.quarantine import quarantine as quarantine_rows
 from etl.rows import Admission, ControlLine, ScoreRank
 from etl.sources import load_readers
 from etl.validate import validate
@@ -79,8 +81,9 @@ def build(
     readers: Sequence[ModuleType] | None = None,
     short_names: Path | None = SHORT_NAMES_FILE,
     renames: Path | None = RENAMES_FILE,
+    allow_shrink: bool = False,
 ) -> BuildReport:
-    """Build a database from `sources` into `out`, atomically; the old file survives any failure."""
+    """Build a database from `sources` into `out`, atomically; the old file survives any failure or shrink."""
     start = time.perf_counter()
     if not sources.is_dir():
         from etl.errors import SourceError
@@ -102,6 +105,7 @@ def build(
                 from etl.errors import ValidationError
 
                 raise ValidationError(problems)
+            shrink.guard(con, out, allow_shrink=allow_shrink)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -177,13 +181,14 @@ def _load(
     n_strength = _load_strengths(con, data, resolver)
     _derive_ranks(con)
     _dedupe_admissions(con)
+    moved = quarantine_rows(con)
     quarantined = _build_school_cutoffs(con)
     log.info("normalised and loaded in %.1fs", time.perf_counter() - t0)
 
     counts = {
         t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
         for t in ("schools", "school_aliases", "admissions", "school_cutoffs", "score_ranks", "cohorts",
-                  "control_lines", "major_strength")
+                  "control_lines", "major_strength", "quarantine")
     }
     share = resolved / total if total else 1.0
     top = unresolved.most_common()
@@ -203,6 +208,7 @@ def _load(
         "major_strength_rows": str(n_strength),
         "missing_origins": json.dumps(data.missing_origins, ensure_ascii=False),
         "quarantined_cutoffs": str(quarantined),
+        "quarantined_rows": json.dumps(moved, ensure_ascii=False),
     }
     _insert(con, "build_info", {"key": list(info), "value": list(info.values())})
     return {"counts": counts, "resolved_share": share, "unresolved_top": top[:30]}

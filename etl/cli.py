@@ -1,4 +1,4 @@
-"""Command line of the ETL: `python -m etl build|coverage|fetch|manifest|info`."""
+"""Command line of the ETL: `python -m etl build|coverage|audit|fetch|manifest|info`."""
 
 from __future__ import annotations
 
@@ -28,11 +28,20 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--sources", type=Path, default=None,
                    help="sources directory (default: $GAOKAO_SOURCES, else ../shared/data/sources, else data/sources)")
     b.add_argument("--out", type=Path, default=None, help=f"database file to write (default: $GAOKAO_DB or {DEFAULT_DB})")
+    b.add_argument("--allow-shrink", action="store_true",
+                   help="publish even when the build has fewer rows (per table, province or source file) "
+                        "than the database it replaces")
 
     c = sub.add_parser("coverage", help="print which provinces, years and tracks have school cutoff ranks",
                        description="Per province: the years and tracks with ordinary-batch school cutoff ranks, "
                                    "with school counts, 本科 and 专科 apart (Markdown).")
     c.add_argument("--db", type=Path, default=None, help=f"database file (default: $GAOKAO_DB or {DEFAULT_DB})")
+
+    a = sub.add_parser("audit", help="run the data-truth checks on a database; exit 1 when a must-be-zero check fails",
+                       description="Print every check (unclassified labels, rows below lines, quarantined rows, "
+                                   "truncated tables, ranks beyond cohorts, 本科 labelled 专科, missing lines) "
+                                   "with counts by class. Exits 1 when a must-be-zero check is not zero.")
+    a.add_argument("--db", type=Path, default=None, help=f"database file (default: $GAOKAO_DB or {DEFAULT_DB})")
 
     i = sub.add_parser("info", help="print build_info and per-file row counts of a database",
                        description="Show when and from what the database was built.")
@@ -65,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             return _coverage(args)
         if args.command == "info":
             return _info(args)
+        if args.command == "audit":
+            return _audit(args)
         from etl import fetch
 
         if args.command == "fetch":
@@ -81,7 +92,7 @@ def _build(args: argparse.Namespace) -> int:
     sources = args.sources or default_sources()
     out = _db_path(args.out)
     log.info("building %s from %s", out, sources)
-    report = build(sources, out)
+    report = build(sources, out, allow_shrink=args.allow_shrink)
     log.info("built %s in %.1fs (%.1f MB)", out, report.seconds, report.size_bytes / 1e6)
     for table, n in report.counts.items():
         log.info("  %-16s %9d rows", table, n)
@@ -108,6 +119,14 @@ def _coverage(args: argparse.Namespace) -> int:
     row = con.execute("SELECT value FROM build_info WHERE key = 'built_at'").fetchone()
     sys.stdout.write(render_markdown(coverage(con), row[0] if row else None))
     return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from etl.audit import render, run
+
+    results = run(_open(args))
+    sys.stdout.write(render(results))
+    return 1 if any(r.failed for r in results) else 0
 
 
 def _info(args: argparse.Namespace) -> int:

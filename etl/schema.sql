@@ -80,6 +80,35 @@ CREATE TABLE admissions (
     source_file VARCHAR NOT NULL
 );
 
+-- Admission rows that cannot be true (below their batch line, a year far from the school's
+-- others, a less trusted duplicate with other values): the full admissions row, moved here from
+-- admissions by etl/quarantine.py, with a reason code and a human detail. Columns mirror
+-- admissions (tests/etl/test_quarantine.py checks it).
+CREATE TABLE quarantine (
+    province VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    track VARCHAR NOT NULL,
+    batch VARCHAR NOT NULL,
+    batch_level VARCHAR NOT NULL,
+    batch_raw VARCHAR NOT NULL,
+    school_id INTEGER,
+    school_raw VARCHAR NOT NULL,
+    campus VARCHAR,
+    grp VARCHAR,
+    major VARCHAR,
+    level VARCHAR NOT NULL,
+    special VARCHAR,
+    min_score DOUBLE,
+    min_rank INTEGER,
+    rank_source VARCHAR,
+    plan_count INTEGER,
+    quality VARCHAR NOT NULL,
+    note VARCHAR,
+    source_file VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,       -- conflicting_duplicate / below_control_line / year_outlier
+    detail VARCHAR NOT NULL
+);
+
 -- One row per school, province, year, track and batch: the school's easiest ordinary
 -- entry ("can I get in at all"), from the most trusted rows available.
 CREATE TABLE school_cutoffs (
