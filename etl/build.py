@@ -298,7 +298,9 @@ def control_line_key(r: ControlLine) -> tuple[str, int, str, str] | None:
         text = nz.fold(text)
         while _INNER_BRACKETS.search(text):  # nested too: 高职(专科)批次(普通类|高职(专科)批次)
             text = _INNER_BRACKETS.sub("", text)
-    label = nz.batch_label(text, r.province)
+    label = nz.batch_label(r.batch, r.province)
+    if label != nz.SPECIAL_TYPE_LINE:  # the level is read without the remarks: 专科（高职、提前专科） is no 提前批
+        label = nz.batch_label(text, r.province)
     if label != nz.SPECIAL_TYPE_LINE and (nz.special_plan(r.batch, r.track) or any(w in r.batch for w in _NOT_ORDINARY_LINE)):
         return None
     return (r.province, r.year, track, label)
