@@ -7,6 +7,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -47,7 +48,20 @@ SCORE_TABLE_PRIORITY: tuple[str, ...] = (
     "pypi__mcp-gaokao-rank/",
     "liuxusummer__gaokao-advisor/",
     "liuguanghui0226__gaokao-zhiyuan-site/site/",
+    "immaotianyi__gaokao-volunteer-v2/",  # third-party copies; fills gaps only (陕西/甘肃 2025)
 )
+# Which batch line wins when several sources give the same province-year-track-batch (DESIGN.md trust order:
+# the authorities' files of #2 first); every other source follows, then #20's copies.
+CONTROL_LINE_PRIORITY: tuple[str, ...] = (
+    "/data/admissions/official-",
+    "liuguanghui0226__gaokao-zhiyuan-site/site/",
+)
+CONTROL_LINE_LAST: tuple[str, ...] = ("immaotianyi__gaokao-volunteer-v2/",)
+# Bracketed words that only restate a line's level (高职（专科）, 专科（高职、提前专科）) or its ordinary class.
+# Lines of one category that special_plan() does not name: 戏曲类 (art), 中国消防救援学院, 省际联考.
+_NOT_ORDINARY_LINE = ("戏曲", "消防", "联考", "表(导)演", "表（导）演")
+_INNER_BRACKETS = re.compile(r"\([^()]*\)")
+_LEVEL_REMARK = re.compile(r"普通类?|特殊类型(?:招生|资格线|录取控制分数线)?|提前专科|高职|专科|本科|批次|[、|,，\s()（）]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,22 +281,58 @@ def _load_score_ranks(con: duckdb.DuckDBPyConnection, tables: dict[tuple[str, in
     return _insert(con, "score_ranks", cols)
 
 
+def _line_priority(source_file: str) -> int:
+    """Trust rank of a control-line source: lower wins."""
+    for i, marker in enumerate(CONTROL_LINE_PRIORITY):
+        if marker in source_file:
+            return i
+    if any(marker in source_file for marker in CONTROL_LINE_LAST):
+        return len(CONTROL_LINE_PRIORITY) + 1
+    return len(CONTROL_LINE_PRIORITY)
+
+
+def control_line_key(r: ControlLine) -> tuple[str, int, str, str] | None:
+    """(province, year, track, batch) of an ordinary batch or 特殊类型 line, or None when it is not one."""
+    track = nz.track_for_year(r.track, r.province, r.year)
+    if track is None or r.score <= 0:
+        return None
+    text = r.batch
+    remark = nz.bracketed(text)
+    if remark:
+        if _LEVEL_REMARK.sub("", remark):  # 本科一批（单列类）, …资格线（男）, （A类考生）: not the ordinary line
+            return None
+        text = nz.fold(text)
+        while _INNER_BRACKETS.search(text):  # nested too: 高职(专科)批次(普通类|高职(专科)批次)
+            text = _INNER_BRACKETS.sub("", text)
+    label = nz.batch_label(r.batch, r.province)
+    if label != nz.SPECIAL_TYPE_LINE:  # the level is read without the remarks: 专科（高职、提前专科） is no 提前批
+        label = nz.batch_label(text, r.province)
+    if label != nz.SPECIAL_TYPE_LINE and (nz.special_plan(r.batch, r.track) or any(w in r.batch for w in _NOT_ORDINARY_LINE)):
+        return None
+    return (r.province, r.year, track, label)
+
+
 def _load_control_lines(con: duckdb.DuckDBPyConnection, rows: Iterable[ControlLine]) -> int:
-    best: dict[tuple[str, int, str, str], ControlLine] = {}
-    for r in sorted(rows, key=lambda r: ("official-" not in r.source_file, r.source_file)):
-        track = nz.track_for_year(r.track, r.province, r.year)
-        label = nz.batch_label(r.batch, r.province)
-        if track is None or r.score <= 0 or (label != nz.SPECIAL_TYPE_LINE and nz.special_plan(r.batch, r.track)):
-            continue
-        remark = nz.bracketed(r.batch)
-        if remark and "普通" not in remark:  # 本科一批（单列类）, …资格线（男）: not the ordinary line
-            continue
-        key = (r.province, r.year, track, label)
-        best.setdefault(key, r)
+    """One line per province-year-track-batch, the most trusted source winning; disagreements are logged."""
+    candidates: dict[tuple[str, int, str, str], list[ControlLine]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: (_line_priority(r.source_file), r.source_file)):  # stable: file order kept
+        key = control_line_key(r)
+        if key is not None:
+            candidates[key].append(r)
     cols: dict[str, list[object]] = {k: [] for k in ("province", "year", "track", "batch", "batch_raw", "score", "source_file")}
-    for (prov, year, track, batch), r in best.items():
-        for k, v in zip(cols, (prov, year, track, batch, r.batch, r.score, r.source_file), strict=True):
+    disagreements = 0
+    for (prov, year, track, batch), options in candidates.items():
+        best = options[0]
+        seen: set[tuple[str, float]] = set()
+        for other in options[1:]:
+            if other.score != best.score and (other.source_file, other.score) not in seen:
+                seen.add((other.source_file, other.score))
+                disagreements += 1
+                log.warning("control line %s %d %s %s: %g from %s (kept) disagrees with %g from %s (%s)", prov, year,
+                            track, batch, best.score, best.source_file, other.score, other.source_file, other.batch)
+        for k, v in zip(cols, (prov, year, track, batch, best.batch, best.score, best.source_file), strict=True):
             cols[k].append(v)
+    log.info("control lines: %d kept, %d disagreements with a less trusted source", len(cols["score"]), disagreements)
     return _insert(con, "control_lines", cols)
 
 
