@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
+from bot.core import regions
 from bot.core.advise import WEAK_UNREACHED, Estimate, Recommendation, equivalent_tracks
 from bot.core.names import resolve_major
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
@@ -19,14 +20,21 @@ def tags(s: SchoolProfile) -> list[str]:
     return out
 
 
-FILTER_WORDS = {"home": "省内", "public": "公办", "985": "985", "211": "211", "dfc": "双一流"}
+FILTER_WORDS = {"home": "省内", "public": "公办", "985": "985", "211": "211", "dfc": "双一流", "no_zk": "本科"}
+
+
+def filter_scope(filters: Sequence[str], prov: str | None) -> str:
+    """The user's filters as words for "只列…院校": 省内、公办、江浙沪."""
+    fixed = [FILTER_WORDS[f] for f in filters if f in FILTER_WORDS]
+    return "、".join(regions.scope_words(filters, prov) + fixed)
 
 
 def school_filter(store: Store, filters: Sequence[str], prov: str) -> Callable[[Estimate], bool] | None:
-    """What keeps a unit in the list for the user's filters (parse.FILTERS keys); None without any."""
+    """What keeps a unit in the list for the user's filters (parse.FILTERS keys and place keys); None without any."""
     if not filters:
         return None
     wanted = set(filters)
+    where = regions.place_test(filters, prov)
     ok: set[int] = set()
     for sid, s in store.schools.items():
         if "home" in wanted and s.province != prov:
@@ -36,7 +44,11 @@ def school_filter(store: Store, filters: Sequence[str], prov: str) -> Callable[[
         if ("985" in wanted and not s.is985) or ("211" in wanted and not s.is211) or (
                 "dfc" in wanted and not s.double_first_class):
             continue
+        if where is not None and not where(s.province, s.city):
+            continue
         ok.add(sid)
+    if "no_zk" in wanted:
+        return lambda e: e.school_id in ok and e.batch_level != "专科"
     return lambda e: e.school_id in ok
 
 
