@@ -242,6 +242,8 @@ def _major_after(
     if m is None:
         m2 = _MAJOR_BEFORE_ASK.match(rest)
         m = m2 if m2 and _MAJOR_LIKE.search(m2.group("major")) else None
+    if m is None:
+        m = _major_before_province(rest)
     if m is None and forced == "major":
         m = _MAJOR_ANY.match(rest)
     if m is None:
@@ -262,6 +264,24 @@ def _major_after(
     ):
         return None, (0, 0)
     return major, (start, end)
+
+
+_MAJOR_HEAD = re.compile(r"^[\s的:,]*(?P<major>[\u4e00-\u9fff]{2,16})")
+_MAJOR_END = re.compile(r"\s|$|[,，。?？!！]|专业|分数|录取|位次|多少|能上|排名|历年")
+
+
+def _major_before_province(rest: str) -> re.Match[str] | None:
+    """A major name right after a school and before a province or a question ("临床医学 山东 多少位次能上",
+    "软件工程河南分数线"): the shortest run of Chinese characters that reads as a major and ends there."""
+    head = _MAJOR_HEAD.match(rest)
+    if head is None:
+        return None
+    start = head.start("major")
+    for end in range(start + 2, head.end("major") + 1):
+        after = rest[end:]
+        if _MAJOR_LIKE.search(rest[start:end]) and (_MAJOR_END.match(after) or _PROVINCE_RE.match(after)):
+            return re.compile(rf"^[\s的:,]*(?P<major>{re.escape(rest[start:end])})").match(rest)
+    return None
 
 
 def _has_context(masked: str) -> bool:
