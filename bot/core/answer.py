@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.core import facts
+from bot.core import facts, regions
 from bot.core.advise import Ladder, Params, equivalent_tracks, ladder_for, shortlist
 from bot.core.names import Mention, NameIndex, is_ambiguous
 from bot.core.parse import Query, parse
@@ -80,7 +80,7 @@ class Engine:
 
     def answer(self, text: str) -> Answer:
         """Understand one message and answer it."""
-        q = parse(text or "", self.names)
+        q = parse(text or "", self.names, self._cities)
         if q.intent in ("rank", "score"):
             return self.reach(q)
         if q.intent == "compare":
@@ -111,9 +111,9 @@ class Engine:
         score = q.score
         placement = facts.placement(self.store, prov, track_used, table, rank, score)
         keep = facts.school_filter(self.store, q.filters, prov)
-        scope = "、".join(facts.FILTER_WORDS[f] for f in q.filters)
+        scope = facts.filter_scope(q.filters, prov)
+        qd["filters"] = list(q.filters)
         if q.filters:
-            qd["filters"] = list(q.filters)
             notes.append(f"只列{scope}院校。")
         rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params,
                         ladder=self._ladder(prov, track_used, table.year), keep=keep)
@@ -366,6 +366,9 @@ def user_notes(codes: Sequence[str]) -> list[str]:
     out = []
     for code in codes:
         key, _, arg = code.partition(": ")
+        if key == "filter-unsupported":
+            out.append(regions.unsupported_sentence(arg))
+            continue
         template = _NOTE_TEXT.get(key)
         if template:
             out.append(template.format(arg))
@@ -384,4 +387,5 @@ def _query_dict(q: Query) -> dict[str, Any]:
         "school_a": None,
         "school_b": None,
         "major": q.major,
+        "filters": [],  # the filters applied to a school list (rank and score answers)
     }

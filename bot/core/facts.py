@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
+from bot.core import majors, regions
 from bot.core.advise import WEAK_UNREACHED, Estimate, Recommendation, equivalent_tracks
 from bot.core.names import resolve_major
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
@@ -19,14 +20,21 @@ def tags(s: SchoolProfile) -> list[str]:
     return out
 
 
-FILTER_WORDS = {"home": "省内", "public": "公办", "985": "985", "211": "211", "dfc": "双一流"}
+FILTER_WORDS = {"home": "省内", "public": "公办", "985": "985", "211": "211", "dfc": "双一流", "no_zk": "本科"}
+
+
+def filter_scope(filters: Sequence[str], prov: str | None) -> str:
+    """The user's filters as words for "只列…院校": 省内、公办、江浙沪."""
+    fixed = [FILTER_WORDS[f] for f in filters if f in FILTER_WORDS]
+    return "、".join(regions.scope_words(filters, prov) + fixed)
 
 
 def school_filter(store: Store, filters: Sequence[str], prov: str) -> Callable[[Estimate], bool] | None:
-    """What keeps a unit in the list for the user's filters (parse.FILTERS keys); None without any."""
+    """What keeps a unit in the list for the user's filters (parse.FILTERS keys and place keys); None without any."""
     if not filters:
         return None
     wanted = set(filters)
+    where = regions.place_test(filters, prov)
     ok: set[int] = set()
     for sid, s in store.schools.items():
         if "home" in wanted and s.province != prov:
@@ -36,7 +44,11 @@ def school_filter(store: Store, filters: Sequence[str], prov: str) -> Callable[[
         if ("985" in wanted and not s.is985) or ("211" in wanted and not s.is211) or (
                 "dfc" in wanted and not s.double_first_class):
             continue
+        if where is not None and not where(s.province, s.city):
+            continue
         ok.add(sid)
+    if "no_zk" in wanted:
+        return lambda e: e.school_id in ok and e.batch_level != "专科"
     return lambda e: e.school_id in ok
 
 
@@ -198,16 +210,25 @@ def compare_notes(profiles: list[dict[str, Any]]) -> list[str]:
     return notes
 
 
+def _major_keys(store: Store, sid: int, major_text: str) -> tuple[str | None, list[str]]:
+    """The major name to show and the name parts to look up: a field word's majors (计算机 -> 计算机科学与技术,
+    软件工程 …), else the school's major closest to the text (a typo such as 土木工层 finds 土木工程)."""
+    wide = majors.expand(major_text)
+    if wide:
+        return None, list(wide)
+    matches = resolve_major(major_text, store.majors_of(sid)) if major_text else []
+    if not matches or matches[0][1] < 60:
+        return None, [major_text] if major_text else []
+    best = matches[0][0]
+    # the asked text when it is part of the name (计算机 in 计算机科学与技术(师范)), else the name itself
+    return best, [major_text if major_text in best else _core(best)]
+
+
 def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dict[str, Any]:
-    """A major's cutoffs by province and year at one school, and its standing."""
-    majors = store.majors_of(sid)
-    matches = resolve_major(major_text, majors) if major_text else []
-    best = matches[0][0] if matches else None
+    """A major's cutoffs at one school, the asked province's years first, and its standing."""
+    best, keys = _major_keys(store, sid, major_text)
     notes: list[str] = []
-    key = major_text
-    if best is not None and matches[0][1] >= 60:
-        key = _core(best) if major_text in best else major_text
-    rows = store.major_cutoffs(sid, key, prov) if key else []
+    rows = [r for key in keys for r in store.major_cutoffs(sid, key, first=prov)]
     rows = [r for r in rows if r.special is None] or rows
     seen: set[tuple[object, ...]] = set()
     unique = []
@@ -216,25 +237,30 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dic
         if ident not in seen:
             seen.add(ident)
             unique.append(r)
-    rows = unique
+    # the asked province first, then the others; each province's latest year first
+    unique.sort(key=lambda r: (r.province != prov, r.province, -r.year, r.track, r.min_rank or 0))
     cutoffs = [
         {"province": r.province, "year": r.year, "track": r.track, "batch": r.batch, "major": r.major, "group": r.grp,
          "cutoff_score": r.min_score, "cutoff_rank": r.min_rank, "rank_source": r.rank_source,
          "special": r.special, "verified": r.quality != "third-party"}
-        for r in rows[:40]
+        for r in unique[:40]
     ]
     standing = [
         {"kind": r.kind, "major": r.major, "rank": r.rank, "grade": r.grade, "year": r.year}
         for r in store.strengths(sid)
-        if key and (key in r.major or r.major in key)
+        if any(key in r.major or r.major in key for key in keys)
     ]
+    name = best or (major_text if not majors.expand(major_text) else f"{major_text}（{'、'.join(keys[:4])}…）")
     if not cutoffs:
-        where = f"在{prov}" if prov else ""
-        notes.append(f"暂无{store.schools[sid].name}“{major_text}”专业{where}的分专业录取数据，下面给出学校整体录取线。")
+        notes.append(f"暂无{store.schools[sid].name}“{major_text}”专业的分专业录取数据，下面给出学校整体录取线。")
+    elif prov and all(c["province"] != prov for c in cutoffs):
+        notes.append(f"暂无“{major_text}”专业在{prov}的分专业录取数据，下面列出其他省份的。")
+    if best and best != major_text and major_text not in best:
+        notes.append(f"按“{best}”查找（您写的是“{major_text}”）。")
     if not standing:
         notes.append(f"软科专业排名、学科评估和一流专业名单中没有找到“{major_text}”。")
     provinces = sorted({str(c["province"]) for c in cutoffs})
-    return {"name": best or major_text, "asked": major_text, "cutoffs": cutoffs, "standing": standing,
+    return {"name": name, "asked": major_text, "cutoffs": cutoffs, "standing": standing,
             "provinces": provinces, "notes": notes}
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.core import regions
 from bot.core.names import Mention, NameIndex
 from bot.core.textnorm import clean_text, find_tracks, replace_cn_numerals
 from etl.normalize import province_spellings
@@ -59,6 +60,7 @@ FILTERS: dict[str, re.Pattern[str]] = {
     "985": re.compile(r"(?<!\d)985(?!\d)"),
     "211": re.compile(r"(?<!\d)211(?!\d)"),
     "dfc": re.compile(r"双一流"),
+    "no_zk": re.compile(r"(?:不要|不考虑|不上|不读|不去|排除|除了|除去)(?:高职)?专科|(?:只要|只看|只上|只读|只报)本科"),
 }
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)\s*(万(?!亿)|w(?![a-z]))?", re.I)
 _AFTER_SCORE = re.compile(r"\s*分(?!之|钟|数线|段)")
@@ -110,7 +112,8 @@ class Query:
     schools: tuple[Mention, ...] = ()
     major: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
-    filters: tuple[str, ...] = ()  # FILTERS keys the user asked the school list to keep to ("只看省内公办")
+    # FILTERS keys and place keys (regions.find_places) the user asked the school list to keep to ("只看省内公办")
+    filters: tuple[str, ...] = ()
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -239,6 +242,8 @@ def _major_after(
     if m is None:
         m2 = _MAJOR_BEFORE_ASK.match(rest)
         m = m2 if m2 and _MAJOR_LIKE.search(m2.group("major")) else None
+    if m is None:
+        m = _major_before_province(rest)
     if m is None and forced == "major":
         m = _MAJOR_ANY.match(rest)
     if m is None:
@@ -259,6 +264,24 @@ def _major_after(
     ):
         return None, (0, 0)
     return major, (start, end)
+
+
+_MAJOR_HEAD = re.compile(r"^[\s的:,]*(?P<major>[\u4e00-\u9fff]{2,16})")
+_MAJOR_END = re.compile(r"\s|$|[,，。?？!！]|专业|分数|录取|位次|多少|能上|排名|历年")
+
+
+def _major_before_province(rest: str) -> re.Match[str] | None:
+    """A major name right after a school and before a province or a question ("临床医学 山东 多少位次能上",
+    "软件工程河南分数线"): the shortest run of Chinese characters that reads as a major and ends there."""
+    head = _MAJOR_HEAD.match(rest)
+    if head is None:
+        return None
+    start = head.start("major")
+    for end in range(start + 2, head.end("major") + 1):
+        after = rest[end:]
+        if _MAJOR_LIKE.search(rest[start:end]) and (_MAJOR_END.match(after) or _PROVINCE_RE.match(after)):
+            return re.compile(rf"^[\s的:,]*(?P<major>{re.escape(rest[start:end])})").match(rest)
+    return None
 
 
 def _has_context(masked: str) -> bool:
@@ -292,8 +315,10 @@ def _command_fallback(text: str, names: NameIndex) -> list[Mention]:
     return out
 
 
-def parse(text: str, names: NameIndex) -> Query:
-    """Turn a chat message into a Query; never raises, reads at most MAX_CHARS characters."""
+def parse(text: str, names: NameIndex, cities: frozenset[str] = frozenset()) -> Query:
+    """Turn a chat message into a Query; never raises, reads at most MAX_CHARS characters.
+
+    `cities`: the cities schools are in, for place filters ("只看武汉")."""
     cleaned, cut = clean_text(text or "", MAX_CHARS)
     forced, body, notes = _split_command(cleaned)
     if cut:
@@ -312,6 +337,9 @@ def parse(text: str, names: NameIndex) -> Query:
             break
 
     masked = _mask(body, [(m.start, m.end) for m in mentions] + [major_span])
+    places, spans = regions.find_places(masked, cities)
+    wants = regions.find_unsupported(masked)
+    masked = _mask(masked, spans)
     province, spans = _find_province(masked, notes)
     masked = _mask(masked, spans)
     track, spans = _find_track(masked, notes)
@@ -347,8 +375,11 @@ def parse(text: str, names: NameIndex) -> Query:
     kept = tuple(mentions[:2]) if intent == "compare" else tuple(mentions)
     if intent in ("rank", "score") and _WANTS_MAJOR.search(masked):
         notes.append("major-ignored")
-    filters = tuple(k for k, rx in FILTERS.items() if rx.search(masked) and not (k.isdigit() and rank == int(k))
-                    ) if intent in ("rank", "score") else ()
+    filters: tuple[str, ...] = ()
+    if intent in ("rank", "score"):
+        filters = tuple(k for k, rx in FILTERS.items() if rx.search(masked) and not (k.isdigit() and rank == int(k)))
+        filters += tuple(places)
+        notes += [f"filter-unsupported: {w}" for w in wants]
     q = Query(intent, body, province, track, rank, score, year, kept, major, tuple(notes), filters)
     log.debug("parsed %r -> %s", body[:60], q.intent)
     return q

@@ -157,9 +157,14 @@ def _major(a: Answer) -> str:
         val = " ".join(x for x in (s.get("grade"), f"第{s['rank']}名" if s.get("rank") else None) if x)
         lines.append(f"  {s['kind']}{'(' + str(s['year']) + ')' if s.get('year') else ''}：{s['major']} {val}")
     if m["cutoffs"]:
-        lines.append("历年录取线：")
-        for c in m["cutoffs"][:20]:
-            lines.append(f"  {c['province']} {c['year']} {c['track']} {c['batch']} {c['major']}："
+        asked = a.query.get("province")
+        shown = m["cutoffs"][:20]
+        for i, c in enumerate(shown):  # the asked province's years first (facts.major_info orders them)
+            if i == 0 or (c["province"] == asked) != (shown[i - 1]["province"] == asked):
+                lines.append(f"在{asked}的历年录取线：" if c["province"] == asked else
+                             "其他省份的录取线：" if asked else "历年录取线：")
+            group = f" 专业组{c['group']}" if c.get("group") else ""
+            lines.append(f"  {c['province']} {c['year']} {c['track']} 批次：{c['batch']}{group} {c['major']}："
                          f"{_fmt_score(c['cutoff_score'])}，位次{_fmt_rank(c['cutoff_rank'], c['rank_source'])}"
                          + ("（未核验）" if not c["verified"] else ""))
     else:

@@ -16,6 +16,7 @@ from typing import NamedTuple, TypeVar, cast
 import duckdb
 
 from bot.core.errors import DataUnavailable
+from bot.core.majors import clean_major
 from bot.core.names import NameEntry
 
 log = logging.getLogger(__name__)
@@ -352,18 +353,21 @@ class Store:
                UNION SELECT DISTINCT major FROM major_strength WHERE school_id = ?""",
             [school_id, school_id],
         )
-        return [r[0] for r in rows]
+        return list(dict.fromkeys(clean_major(r[0]) for r in rows))
 
-    def major_cutoffs(self, school_id: int, major_like: str, province: str | None = None) -> list[MajorCutoff]:
-        """Cutoff rows of majors at a school whose name contains `major_like`."""
+    def major_cutoffs(self, school_id: int, major_like: str, province: str | None = None,
+                      first: str | None = None) -> list[MajorCutoff]:
+        """Cutoff rows of majors at a school whose name contains `major_like` (in `province` when given; the
+        province `first` first), source remarks removed from the names."""
         rows = self._q(
             """SELECT province, year, track, batch, major, grp, min_score, min_rank, rank_source, special, quality
                FROM admissions
                WHERE school_id = ? AND major IS NOT NULL AND contains(major, ?) AND (? IS NULL OR province = ?)
-               ORDER BY province, year DESC, min_rank DESC NULLS LAST LIMIT 200""",
-            [school_id, major_like, province, province],
+               ORDER BY province IS NOT DISTINCT FROM ? DESC, province, year DESC, min_rank DESC NULLS LAST
+               LIMIT 200""",
+            [school_id, major_like, province, province, first],
         )
-        return [MajorCutoff(*r) for r in rows]
+        return [MajorCutoff(r[0], r[1], r[2], r[3], r[4] and clean_major(r[4]), *r[5:]) for r in rows]
 
     def strengths(self, school_id: int) -> list[Strength]:
         """Major and discipline strength rows of a school (all schools' rows are read on first use)."""
@@ -378,7 +382,7 @@ class Store:
                 by_school: dict[int, list[Strength]] = defaultdict(list)
                 for sid, *rest in self._q("""SELECT school_id, major, kind, rank, grade, year FROM major_strength
                                              ORDER BY school_id, kind, rank NULLS LAST, major"""):
-                    by_school[sid].append(Strength(*rest))
+                    by_school[sid].append(Strength(rest[0] and clean_major(rest[0]), *rest[1:]))
                 self._strengths = dict(by_school)
 
 

@@ -1,7 +1,8 @@
 """Cutoff-rank trend charts (matplotlib, Agg) with the same numbers as text.
 
-Chinese labels need a CJK font; `fc-list :lang=zh` finds one if installed. Without one, the chart
-is labelled in ASCII (years, ranks, "A"/"B") and the caption carries the Chinese names.
+Chinese labels need a CJK font: the PyPI package `noto-cjk-sans-otc` (a dependency) ships Noto Sans CJK,
+registered with matplotlib's font_manager when a chart is drawn; else `fc-list :lang=zh` finds an installed
+one. Without any, the chart is labelled in ASCII (years, ranks, "A"/"B") and the caption carries the names.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,40 @@ class Trend:
     school: str
     province: str
     series: tuple[Series, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StandingRow:
+    """One school of a rank answer: its tier and its latest cutoff rank."""
+
+    school: str
+    tier: str
+    rank: int
+    year: int
+
+    @property
+    def tier_ascii(self) -> str:
+        """The tier in ASCII, for a chart without a CJK font."""
+        return {"冲": "reach", "稳": "match", "保": "safe"}.get(self.tier, "?")
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where the user stands among the schools of a rank answer."""
+
+    title: str  # 河南物理类
+    user_rank: int
+    rows: tuple[StandingRow, ...]
+
+
+def standing_of(answer_query: dict[str, Any], results: Sequence[dict[str, Any]]) -> Standing | None:
+    """The standing chart's data from a rank answer's query and results; None without a rank or ranks."""
+    rank = answer_query.get("rank")
+    rows = tuple(StandingRow(r["school"], r["tier"], r["cutoff_rank"], r["year"])
+                 for r in results if r.get("cutoff_rank") is not None)
+    if rank is None or not rows:
+        return None
+    return Standing(f"{answer_query.get('province') or ''}{answer_query.get('track_used') or ''}", int(rank), rows)
 
 
 def school_trend(store: Store, school_id: int, province: str = "") -> Trend | None:
@@ -93,8 +129,21 @@ def trend_text(trends: Sequence[Trend], ascii_names: bool) -> str:
     return "\n".join(lines)
 
 
+def packaged_cjk_font() -> Path | None:
+    """The Noto Sans CJK collection the `noto-cjk-sans-otc` package ships, or None when it is not installed."""
+    try:
+        path = Path(str(resources.files("noto_cjk_sans_otc").joinpath("NotoSansCJK-Regular.ttc")))
+    except ModuleNotFoundError:
+        log.warning("noto-cjk-sans-otc is not installed: charts fall back to a system CJK font")
+        return None
+    return path if path.is_file() else None
+
+
 def find_cjk_font() -> Path | None:
-    """A font file with Chinese glyphs, from `fc-list :lang=zh`, or None."""
+    """A font file with Chinese glyphs: the packaged Noto Sans CJK, else one from `fc-list :lang=zh`, or None."""
+    packaged = packaged_cjk_font()
+    if packaged is not None:
+        return packaged
     try:
         out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10).stdout
     except (OSError, subprocess.SubprocessError):
@@ -122,16 +171,60 @@ class ChartMaker:
         """The chart of one school, or two side by side."""
         return await asyncio.get_running_loop().run_in_executor(self._pool, self._draw, tuple(trends))
 
+    async def rank_png(self, standing: Standing) -> bytes:
+        """Where the user stands among the schools of a rank answer."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self._draw_standing, standing)
+
     def close(self) -> None:
         """Stop the worker thread."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
+    def _prop(self) -> Any:
+        """The CJK font's properties, registered with matplotlib's font_manager; None without a font."""
+        if self.font is None:
+            return None
+        from matplotlib.font_manager import FontProperties, fontManager
+
+        if str(self.font) not in {f.fname for f in fontManager.ttflist}:
+            fontManager.addfont(str(self.font))
+        return FontProperties(fname=str(self.font))
+
+    def _draw_standing(self, st: Standing) -> bytes:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        prop = self._prop()
+        rows = st.rows[::-1]  # the first listed at the top
+        fig = Figure(figsize=(6.4, 1.2 + 0.32 * max(1, len(rows))), dpi=100)
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        colours = {"冲": "tab:red", "稳": "tab:blue", "保": "tab:green"}
+        for i, r in enumerate(rows):
+            ax.barh(i, r.rank, color=colours.get(r.tier, "tab:grey"), alpha=0.75)
+            ax.annotate(f"{r.rank:,} ({r.year})", (r.rank, i), textcoords="offset points", xytext=(3, -3),
+                        fontsize=7, fontproperties=prop)
+        ax.axvline(st.user_rank, color="black", linestyle="--")
+        ax.set_yticks(range(len(rows)))
+        if prop is None:
+            ax.set_yticklabels([f"{r.tier_ascii} {chr(65 + (len(rows) - 1 - i) % 26)}" for i, r in enumerate(rows)])
+            ax.set_title(f"Your rank {st.user_rank:,} (dashed) vs. latest cutoff ranks")
+            ax.set_xlabel("cutoff rank (lower = harder)")
+        else:
+            ax.set_yticklabels([f"{r.tier} {r.school}" for r in rows], fontproperties=prop, fontsize=8)
+            ax.set_title(f"{st.title}：您的位次{st.user_rank:,}（虚线）与各校最近录取位次", fontproperties=prop,
+                         fontsize=10)
+            ax.set_xlabel("最低录取位次（越小越难）", fontproperties=prop)
+        ax.grid(axis="x", alpha=0.3)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+
     def _draw(self, trends: tuple[Trend, ...]) -> bytes:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
-        from matplotlib.font_manager import FontProperties
 
-        prop: Any = FontProperties(fname=str(self.font)) if self.font else None
+        prop = self._prop()
         fig = Figure(figsize=(5.2 * len(trends), 4.0), dpi=100)
         FigureCanvasAgg(fig)
         axes = fig.subplots(1, len(trends), sharey=True, squeeze=False)[0]

@@ -31,8 +31,16 @@ class TierCb(CallbackData, prefix="t"):
     f: str = ""  # the user's list filters, one letter each (FILTER_CODES)
 
 
-# parse.FILTERS keys as one letter each in TierCb.f (callback data is limited to 64 bytes)
-FILTER_CODES = {"home": "h", "public": "p", "985": "9", "211": "2", "dfc": "d"}
+# parse.FILTERS keys as one letter each in TierCb.f (callback data is limited to 64 bytes); place filters
+# (regions.find_places) follow as "~word" ("~江浙沪", "~武汉"), regions' "near"/"away" as letters.
+FILTER_CODES = {"home": "h", "public": "p", "985": "9", "211": "2", "dfc": "d", "no_zk": "z", "near": "n",
+                "away": "w"}
+
+
+def pack_filters(filters: list[str]) -> str:
+    """A rank answer's filters as TierCb.f: letters, then each place as "~word"."""
+    letters = "".join(FILTER_CODES[x] for x in filters if x in FILTER_CODES)
+    return letters + "".join("~" + x.split(":", 1)[1] for x in filters if ":" in x)
 
 
 class HistCb(CallbackData, prefix="h"):
@@ -51,6 +59,16 @@ class CmpCb(CallbackData, prefix="c"):
     g: int = 0
 
 
+def _fits(cb: TierCb) -> bool:
+    """Whether the tier button and every button its pages derive (page, school chosen: ids stay below
+    a million, the database has ~3,000 schools) fit 64 bytes."""
+    try:
+        cb.model_copy(update={"a": 999_999, "n": 99, "m": "c"}).pack()
+    except ValueError:
+        return False
+    return True
+
+
 def _short(name: str, limit: int = 18) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
@@ -62,11 +80,10 @@ def for_answer(answer: Answer) -> InlineKeyboardMarkup | None:
         q = answer.query
         totals: dict[str, int] = q.get("totals", {})
         for tier in TIERS:
-            if totals.get(tier):
-                kb.button(text=f"{tier} {totals[tier]}所 ›",
-                          callback_data=TierCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0,
-                                               f="".join(FILTER_CODES[x] for x in q.get("filters", [])),
-                                               t=tier, m="o"))
+            cb = TierCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0,
+                        f=pack_filters(q.get("filters", [])), t=tier, m="o")
+            if totals.get(tier) and _fits(cb):  # a long list of places leaves no room: no pages
+                kb.button(text=f"{tier} {totals[tier]}所 ›", callback_data=cb)
     elif answer.intent in ("school", "major") and answer.school and answer.school.get("cutoffs"):
         s = answer.school
         kb.button(text="📈 历年录取位次走势", callback_data=HistCb(s=s["school_id"], p=s.get("cutoffs_in") or ""))

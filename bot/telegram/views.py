@@ -64,13 +64,17 @@ def first_page(answer: Answer, per_tier: int) -> Answer:
     return dataclasses.replace(answer, results=kept)
 
 
-_FILTER_BY_CODE = {code: FILTER_WORDS[key] for key, code in FILTER_CODES.items()}  # "h" -> "省内"
+# "h" -> "省内": words that parse reads back as the same filter
+_FILTER_BY_CODE = {code: FILTER_WORDS.get(key, "") for key, code in FILTER_CODES.items()} | {
+    "z": "不要专科", "n": "离家近", "w": "省外"}
 
 
 def rank_query(cb: TierCb) -> str:
     """The message that recomputes a tier button's answer."""
+    letters, *places = cb.f.split("~")
     return (f"{cb.p} {cb.k} 位次{cb.r}" + (f" {cb.y}年" if cb.y else "")
-            + "".join(f" {_FILTER_BY_CODE[c]}" for c in cb.f if c in _FILTER_BY_CODE))
+            + "".join(f" {_FILTER_BY_CODE[c]}" for c in letters if c in _FILTER_BY_CODE)
+            + "".join(f" 只看{p}" for p in places if p))
 
 
 def tier_rows(answer: Answer, cb: TierCb, size: int) -> tuple[list[dict[str, Any]], int]:

@@ -132,3 +132,20 @@ async def test_tier_buttons_keep_the_list_filters(h: Harness) -> None:
     assert data == TierCb(p="河南", k="物理类", r=100, t="保", m="o", f="h").pack()
     sent = await h.press(data)
     assert "郑州大学" in sent[0].text and "重庆大学" not in sent[0].text
+
+
+async def test_tier_buttons_keep_place_filters(h: Harness) -> None:
+    (msg,) = await h.say("河南 理科 位次100 只看川渝")
+    ((_, data),) = [b for b in buttons(msg) if b[0].startswith("保")]
+    assert data == TierCb(p="河南", k="物理类", r=100, t="保", m="o", f="~川渝").pack()
+    sent = await h.press(data)
+    assert "重庆大学" in sent[0].text and "郑州大学" not in sent[0].text
+
+
+def test_place_filters_fit_or_leave_out_the_tier_buttons() -> None:
+    from bot.telegram.keyboards import _fits, pack_filters
+
+    assert pack_filters(["home", "no_zk", "region:江浙沪", "place:武汉"]) == "hz~江浙沪~武汉"
+    assert _fits(TierCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, t="冲", f=pack_filters(["region:江浙沪"])))
+    many = TierCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, t="冲", f=pack_filters(["place:四川", "place:重庆"]))
+    assert not _fits(many)  # no button rather than one Telegram refuses

@@ -345,7 +345,8 @@ def test_help(names: NameIndex, text: str) -> None:
 def test_notes(names: NameIndex) -> None:
     assert "no-rank-or-score" in parse("河南 理科", names).notes
     assert "number-out-of-range: 99999999" in parse("河南 理科 99999999", names).notes
-    assert "other-province: 四川" in parse("我是广东的想去四川读书 物理 580分", names).notes
+    assert "other-province: 四川" in parse("我是广东的 四川 物理 580分", names).notes
+    assert parse("我是广东的想去四川读书 物理 580分", names).filters == ("place:四川",)  # a place, not the user's
     assert parse("河南 理科 447200 12000", names).notes == ("extra-number: 12000",)
 
 

@@ -1,0 +1,95 @@
+"""Major questions: typos, field words, school + major + province, province first, no source remarks."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from bot.core.answer import Engine
+from bot.core.majors import clean_major, expand
+from bot.core.names import NameIndex
+from bot.core.parse import parse
+from bot.core.render import render
+from tests.bot.core.test_names import build_index
+from tests.tinydb import make_tiny_db
+
+# school, province, year, track, batch, group, major, score, rank
+EXTRA = [
+    (2, "河南", 2024, "理科", "本科一批", None, "软件工程（注：原专业代码为080902。授予工学学士", 610, 150),
+    (2, "广东", 2024, "物理类", "本科批", "204", "软件工程", 600, 20_000),
+    (2, "广东", 2024, "物理类", "本科批", "205", "临床医学(5+3一体化)", 630, 9_000),
+    (2, "河南", 2024, "理科", "本科一批", None, "计算机科学与技术", 615, 140),
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    path = make_tiny_db(tmp_path_factory.mktemp("majors") / "tiny.duckdb")
+    con = duckdb.connect(str(path))
+    for sid, prov, year, track, batch, grp, major, score, rank in EXTRA:
+        con.execute("""INSERT INTO admissions (province, year, track, batch, batch_level, batch_raw, school_id,
+                       school_raw, grp, major, level, min_score, min_rank, rank_source, quality, source_file)
+                       VALUES (?, ?, ?, ?, '本科', ?, ?, 'x', ?, ?, 'major', ?, ?, 'published', 'official', 'tiny')""",
+                    [prov, year, track, batch, batch, sid, grp, major, score, rank])
+    con.execute("INSERT INTO major_strength VALUES (2, '生物医药数据科学（注：原专业代码为101012T。授予理学学士', "
+                "'软科专业排名', 3, 'A+', 2026, NULL, 'tiny')")
+    con.close()
+    return Engine.open(path)
+
+
+@pytest.fixture(scope="module")
+def names() -> NameIndex:
+    return build_index()
+
+
+def test_clean_major_drops_source_remarks() -> None:
+    assert clean_major("生物医药数据科学（注：原专业代码为101012T。授予理学学士") == "生物医药数据科学"
+    assert clean_major("护理学(备注：入校后不得转专业)") == "护理学"
+    assert clean_major("会计学(注册会计师)") == "会计学(注册会计师)"  # a real part of the name stays
+
+
+def test_field_words_expand_from_the_table() -> None:
+    assert {"计算机科学与技术", "计算机类", "软件工程"} <= set(expand("计算机"))
+    assert "临床医学" in expand("学医") and expand("土木工程") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "major", "province"),
+    [
+        ("郑州大学临床医学 河南 多少位次能上", "临床医学", "河南"),
+        ("郑州大学 软件工程 河南 分数线", "软件工程", "河南"),
+        ("郑州大学软件工程河南分数线", "软件工程", "河南"),
+    ],
+)
+def test_school_major_province_is_a_major_question(names: NameIndex, text: str, major: str, province: str) -> None:
+    q = parse(text, names)
+    assert (q.intent, q.major, q.province) == ("major", major, province)
+    assert parse("郑州大学 河南 分数线", names).intent == "school"
+
+
+def test_a_typo_in_the_major_still_finds_its_rows(engine: Engine) -> None:
+    a = engine.answer("郑州大学的土木工层专业排名怎么样")
+    assert a.major is not None and a.major["name"] == "土木工程"
+    assert [c["cutoff_rank"] for c in a.major["cutoffs"]] == [170]
+    assert "按“土木工程”查找（您写的是“土木工层”）。" in a.notes
+
+
+def test_the_asked_province_comes_first_with_groups(engine: Engine) -> None:
+    a = engine.answer("郑州大学 软件工程 广东 分数线")
+    assert a.major is not None
+    assert [c["province"] for c in a.major["cutoffs"]] == ["广东", "河南"]
+    text = "\n".join(render(a))
+    assert "在广东的历年录取线：\n  广东 2024 物理类 批次：本科批 专业组204 软件工程" in text
+    assert "其他省份的录取线：\n  河南 2024 理科 批次：本科一批 软件工程：610分" in text
+
+
+def test_field_word_lists_every_matching_major(engine: Engine) -> None:
+    a = engine.answer("郑州大学 计算机 河南 分数线")
+    assert a.intent == "major" and a.major is not None
+    assert {c["major"] for c in a.major["cutoffs"]} == {"计算机科学与技术", "软件工程"}
+
+
+def test_no_source_remark_reaches_the_user(engine: Engine) -> None:
+    for text in ("郑州大学 软件工程 河南 分数线", "郑州大学怎么样", "郑州大学 生物医药数据科学专业排名"):
+        out = "\n".join(render(engine.answer(text)))
+        assert "原专业代码" not in out and "注：原" not in out, text
