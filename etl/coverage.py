@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.normalize import PROVINCES
+from gaokao.regions import PROVINCES
 
 
 @dataclass(frozen=True, slots=True)

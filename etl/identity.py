@@ -15,8 +15,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from etl.normalize import clean_school_name, fold
 from etl.rows import Alias, SchoolInfo
+from gaokao.names import clean_school_name, fold
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from typing import Any
 from bot.core.advise import WEAK_UNREACHED, Estimate, Recommendation, equivalent_tracks
 from bot.core.names import resolve_major
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
-from etl import normalize as nz
+from gaokao.names import fold
+from gaokao.terms import SPECIAL_TYPE_LINE, batch_level
 
 
 def tags(s: SchoolProfile) -> list[str]:
@@ -73,7 +74,7 @@ def levels_within_reach(store: Store, prov: str, track: str, table: ScoreTable, 
     if not years:
         return ("本科", "专科")
     lines = [s for b, s in store.control_lines(prov, max(years), track)
-             if nz.batch_level(b) == "本科" and "提前" not in b and b != nz.SPECIAL_TYPE_LINE]
+             if batch_level(b) == "本科" and "提前" not in b and b != SPECIAL_TYPE_LINE]
     if lines and table.score_of(rank) >= min(lines) + BENKE_MARGIN:
         return ("本科",)
     return ("本科", "专科")
@@ -240,5 +241,5 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dic
 
 def _core(name: str) -> str:
     """A major name without its bracketed remarks: 计算机科学与技术(师范) -> 计算机科学与技术."""
-    f = nz.fold(name)
+    f = fold(name)
     return f.split("(")[0] or f

@@ -14,7 +14,7 @@ from typing import Literal
 
 from bot.core.names import Mention, NameIndex
 from bot.core.textnorm import clean_text, find_tracks, replace_cn_numerals
-from etl.normalize import province_spellings
+from gaokao.regions import province_spellings
 
 log = logging.getLogger(__name__)
 

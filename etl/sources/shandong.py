@@ -18,7 +18,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from etl.errors import SourceError
-from etl.normalize import province
 from etl.rows import Admission, Alias, Row, SchoolInfo, ScoreRank
 from etl.sources._cells import (
     Cell,
@@ -31,6 +30,7 @@ from etl.sources._cells import (
     to_float,
     to_int,
 )
+from gaokao.regions import province
 
 ORIGIN = "ZhixinZhang-12__ShandongGaokao-admin-data"
 
