@@ -281,6 +281,10 @@ class SchoolResolver:
             self._cache[raw] = hit
         return hit
 
+    def school(self, school_id: int | None) -> School | None:
+        """The catalogue entry of a resolved school id (None for None or an unknown id)."""
+        return None if school_id is None else self._cat.schools.get(school_id)
+
     @property
     def cache(self) -> dict[str, Resolution]:
         """Every spelling seen so far and where it landed."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from gaokao.names import _BRACKETS, CleanName, clean_school_name, fold
 from gaokao.regions import (
@@ -21,7 +22,7 @@ from gaokao.regions import (
     track_label,
     tracks_for,
 )
-from gaokao.terms import BATCH_LEVELS, SPECIAL_TYPE_LINE, batch_level
+from gaokao.terms import BATCH_LEVELS, SPECIAL_TYPE_LINE, Programme, Round, batch_level
 
 __all__ = [
     "BATCH_LEVELS",
@@ -32,12 +33,15 @@ __all__ = [
     "batch_label",
     "batch_level",
     "bracketed",
+    "classify_programme",
     "clean_school_name",
     "fold",
+    "neutral_remark",
     "province",
     "province_full_name",
     "province_spellings",
     "reform",
+    "round_of",
     "special_plan",
     "track_for_year",
     "track_label",
@@ -48,17 +52,21 @@ __all__ = [
 # Batches (批次)
 
 
-def batch_label(text: str | None, province_name: str | None = None) -> str:
-    """Normalise a batch label: 本科提前批, 本科一批, 本科二批, 本科三批, 本科批, 专科提前批, 专科批."""
+def batch_label(text: str | None, province_name: str | None = None, school_level: str | None = None) -> str:
+    """Normalise a batch label: 本科提前批, 本科一批, 本科二批, 本科三批, 本科批, 专科提前批, 专科批.
+
+    `school_level` (本科/专科/职业本科 from the catalogue) decides the level when the text names none
+    and the province's batch text is a round (Shandong's 一/二/三批次).
+    """
     t = unicodedata.normalize("NFKC", str(text or "")).strip()
     if "特殊类型" in t or "特控" in t:
         return SPECIAL_TYPE_LINE
-    if province_name == "山东" and "批次" in t and "提前" not in t:
-        # Shandong's 一/二/三批次 are the 1st/2nd/3rd 志愿 rounds of 常规批: round 1 fills 本科
-        # (普通类一段), later rounds are mostly 专科 (二段) unless the row says 本科.
-        if "本科" in t:
-            return "本科批"
-        return "本科批" if ("一批次" in t and "专科" not in t) else "专科批"
+    if province_name == "山东" and _SHANDONG_ROUND.search(t) and "提前" not in t:
+        # Shandong's 一/二/三批次 are the 1st/2nd/3rd 志愿 rounds of 常规批 (see round_of), not
+        # batches: the level is the programme's (本科/专科 when the row says so, else the school's).
+        if "专科" in t or ("本科" not in t and school_level == "专科"):
+            return "专科批"
+        return "本科批"
     zk = any(k in t for k in ("专科", "高职", "高专", "二段", "三段")) and "本科" not in t
     if "提前" in t:
         return "专科提前批" if zk else "本科提前批"
@@ -73,46 +81,116 @@ def batch_label(text: str | None, province_name: str | None = None) -> str:
     return "本科批"
 
 
-# ---------------------------------------------------------------------------
-# Special plans (not ordinary admission)
+_SHANDONG_ROUND = re.compile(r"[一二三]批次")
+_SOLICIT = re.compile(r"征集|征求|降分|缺额|余额")
+_SUPPLEMENT = re.compile(r"补录|补充录取|补充投档")
+_LATER = re.compile(r"第[二三四五六2-6]次|第[二三四五2-5]轮|[二三2-3]轮|二次志愿|第二志愿|二次投档")
 
-# Checked in order; the first hit names the plan.
-_SPECIAL_MARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("国家专项", ("国家专项",)),
-    ("地方专项", ("地方专项", "农村专项", "贫困专项")),
-    ("高校专项", ("高校专项",)),
-    ("中外合作", ("中外合作", "合作办学", "中外办学", "中外合办", "国际合作", "国际班", "国际项目")),
-    ("预科", ("预科",)),
-    ("民族班", ("民族班", "少数民族", "内地西藏", "内地新疆", "新疆班", "西藏班", "民族预科", "民族语", "双语")),
-    ("定向", ("定向", "订单", "免费医学", "公费医学", "免费师范", "公费师范", "优师", "边防", "军队", "国防生")),
-    ("艺体", ("艺术", "美术", "音乐", "舞蹈", "体育", "表演", "播音", "书法", "戏剧", "影视", "术科")),
-    ("单招", ("单招", "单独招生", "技能高考", "春季高考")),
-    ("对口", ("对口", "中职", "三校生")),
-    ("其他", ("强基", "综合评价", "高水平", "专项计划", "联合培养", "协同培养", "学分互认", "护航", "士官", "港澳台",
-             "校企合作", "特殊类型",
-             "special-path", "专项")),
+
+def round_of(text: str | None, province_name: str | None = None) -> Round:
+    """The 志愿 round a batch text names: 征集志愿, 补录, a later round, else the first round.
+
+    Shandong's 一/二/三批次 are the 1st/2nd/3rd rounds of 常规批.
+    """
+    t = unicodedata.normalize("NFKC", str(text or "")).strip()
+    if _SUPPLEMENT.search(t):
+        return Round.SUPPLEMENT
+    if _SOLICIT.search(t):
+        return Round.SOLICIT
+    if province_name == "山东":
+        m = _SHANDONG_ROUND.search(t)
+        if m is not None:
+            return Round.FIRST if m.group().startswith("一") else Round.LATER
+    if _LATER.search(t):
+        return Round.LATER
+    return Round.FIRST
+
+
+# ---------------------------------------------------------------------------
+# Programme types (not ordinary admission)
+
+# Checked in this order: the first programme with a mark in any of a row's labels wins.
+_PROGRAMME_MARKS: tuple[tuple[Programme, str], ...] = (
+    (Programme.NATIONAL_SPECIAL, r"国家专项"),
+    (Programme.LOCAL_SPECIAL, r"地方专项|农村专项|贫困专项|地方农村专项|乡村振兴专项"),
+    (Programme.UNIVERSITY_SPECIAL, r"高校专项"),
+    (Programme.PREPARATORY, r"(?<!及)预科"),
+    (Programme.SINO_FOREIGN, r"中外|合作办学|合办|国际合作|国际班|国际项目|国际本科|学分互认|国际课程|"
+                             r"乌拉尔学院|迈阿密学院|联合学院|UIUC"),
+    (Programme.HMT, r"内高|港澳台|港澳|台湾|内地班|内地西藏|内地新疆|新疆班|西藏班"),
+    (Programme.ETHNIC, r"民族班|少数民族|民族语|双语"),
+    (Programme.DIRECTED, r"(?<!非)(?<!不)定向|订单|免费医学|公费医学|免费师范|公费师范|优师|边防|军队|国防生|"
+                         r"士官|军士|护航|定藏就业|公安类|公安专业|司法类|司法警官"),
+    (Programme.SPECIAL_TYPE, r"强基|综合评价|高水平|特殊类|特类|艺术|美术|音乐|舞蹈|体育|表演|播音|书法|戏剧|影视|术科|"
+                             r"少年班"),
+    (Programme.VOCATIONAL_ENTRY, r"单招|单独招生|技能高考|春季高考|对口|中职|三校生|专升本|高本贯通|贯通培养|五年一贯|"
+                                 r"职教改革"),
+    (Programme.HIGH_FEE, r"高收|学费较高|较高收费|校企|软件类|^软件$|款件类"),
+    (Programme.OTHER_SEPARATE, r"其他单列|其他单利|单列|医护类|农林类|农林矿|医学类|公共卫生类|闽台合作|联合培养|"
+                               r"协同培养|面向[^)）]{2,4}$|专项|special-path|八协计划"),
+)
+_PROGRAMME_RE = [(prog, re.compile(marks)) for prog, marks in _PROGRAMME_MARKS]
+_NEGATED_RE = re.compile("非定向|不定向|非专项|非国家专项|不含中外|非中外")
+_PIECE_RE = re.compile(r"[(（\[【]([^()（）\[\]【】]*)[)）\]】]")
+
+
+def _pieces(text: str) -> list[str]:
+    """The labels inside one raw text: its bracketed remarks, its ' | ' segments, then the text itself."""
+    out = [m.group(1).strip() for m in _PIECE_RE.finditer(text)]
+    out += [s.strip() for s in text.split("|")]
+    return [p for p in out if p]
+
+
+def classify_programme(*texts: str | None) -> tuple[Programme, str | None]:
+    """The programme type of a row from all its raw labels, and the raw label that decided it.
+
+    Labels are the row's school remark, group, major, note, batch text and track, in any order.
+    Ordinary rows return (Programme.ORDINARY, None).
+    """
+    return _classify(tuple(t for t in texts if t))
+
+
+@lru_cache(maxsize=200_000)
+def _classify(texts: tuple[str, ...]) -> tuple[Programme, str | None]:
+    best: tuple[int, str] | None = None
+    for raw in texts:
+        text = _NEGATED_RE.sub("", unicodedata.normalize("NFKC", raw))
+        for piece in _pieces(text):
+            for i, (_, pattern) in enumerate(_PROGRAMME_RE):
+                if best is not None and i >= best[0]:
+                    break
+                if pattern.search(piece):
+                    best = (i, piece)
+                    break
+    if best is None:
+        return Programme.ORDINARY, None
+    return _PROGRAMME_RE[best[0]][0], best[1]
+
+
+# Remarks that say where a school is, what it is (公办, 一流大学建设高校, a former name), or which
+# ordinary list a row belongs to: they carry no programme type.
+_NEUTRAL_RE = re.compile(
+    r"公办|民办|独立学院|一流|建设高校|双一流|985|211|重点|2011|^原|更名|省属|部属|共建|[市县区省州盟旗]$|校区|分校|分院|"
+    r"校本部|教学点|^\d+$|专业组|组$|普通|统招|只招|仅招|^限|男|女|就读|学费|元|年制|^含|包括|方向|选考|物理|历史|化学|"
+    r"生物|地理|政治|思想|不限|再选|首选|^\d|段$|阶段|批$|批次|^[A-Z]$|代码|新设|新增|面向全国|平行志愿|理|文"
 )
 
 
-_MARK_LABEL: dict[str, str] = {}
-for _label, _marks in _SPECIAL_MARKS:
-    for _m in _marks:
-        _MARK_LABEL.setdefault(_m, _label)
-_LABEL_ORDER: dict[str, int] = {label: i for i, (label, _) in enumerate(_SPECIAL_MARKS)}
-_MARK_RE = re.compile("|".join(sorted(map(re.escape, _MARK_LABEL), key=len, reverse=True)))
-_NEGATED_RE = re.compile("非定向|不定向|非专项|非国家专项")
+def neutral_remark(text: str) -> bool:
+    """Whether a bracketed remark carries no programme type (a place, the school's standing, a list)."""
+    t = unicodedata.normalize("NFKC", text).strip()
+    return not t or (bool(_NEUTRAL_RE.search(t) or is_place_word(t)) and _classify((t,))[0] is Programme.ORDINARY)
+
+
+def is_place_word(text: str) -> bool:
+    """A remark that is a province or a known place spelling."""
+    return province(text) is not None
 
 
 def special_plan(*texts: str | None) -> str | None:
-    """The special plan a row belongs to (国家专项, 中外合作 ...), or None for ordinary admission."""
-    joined = " ".join(t for t in texts if t)
-    if not joined:
-        return None
-    joined = _NEGATED_RE.sub("", joined)
-    labels = {_MARK_LABEL[m.group()] for m in _MARK_RE.finditer(joined)}
-    if not labels:
-        return None
-    return min(labels, key=_LABEL_ORDER.__getitem__)
+    """The Chinese word of a row's programme type (国家专项, 中外合作办学 ...), or None when ordinary."""
+    programme, _ = classify_programme(*texts)
+    return None if programme is Programme.ORDINARY else programme.zh
 
 
 # ---------------------------------------------------------------------------

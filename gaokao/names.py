@@ -15,7 +15,19 @@ _NOISE_IN_BRACKETS = re.compile(
 _CAMPUS_SUFFIX = re.compile(
     r"^(?P<school>.+?(?:大学|学院)(?:\([^()]+\))?)(?P<campus>[\u4e00-\u9fff]{0,6}(?:分校|校区|校本部|医学部|医学院))$"
 )
+# A campus is a place (威海, 保定, 秦皇岛分校, 克拉玛依校区); these remarks name a programme, a fee
+# class or a faculty instead, and are never a campus.
+_NOT_A_PLACE = re.compile(
+    r"类$|类型|单列|单利|专项|预科|合作|中外|高收|收费|校企|软件|款件|医学|医护|学部$|产业学院|技术学院|农学|农林|"
+    r"气象|新增|预防|重点|高校|计划|联合|面向|双学士|课程|民族|定向|定藏|贯通|高本|特殊|特类|艺术|体育|国际|闽台|"
+    r"乌拉尔学院|迈阿密学院|UIUC|就业"
+)
 _WS = re.compile(r"\s+")
+
+
+def is_place(remark: str) -> bool:
+    """Whether a school-name remark names a place (a campus), not a programme, fee class or faculty."""
+    return bool(remark) and not _NOT_A_PLACE.search(remark)
 
 
 
@@ -25,7 +37,7 @@ class CleanName:
 
     name: str  # e.g. 华北电力大学(保定)
     base: str  # with a campus qualifier removed, e.g. 华北电力大学
-    campus: str | None  # 保定, 威海, 医学部, 克拉玛依校区 ...
+    campus: str | None  # a place only: 保定, 威海, 秦皇岛分校, 克拉玛依校区 ...
 
 
 def fold(text: str) -> str:
@@ -42,7 +54,8 @@ def clean_school_name(raw: str) -> CleanName:
 
     def _drop_noise(m: re.Match[str]) -> str:
         inner = m.group(1)
-        if not inner or _NOISE_IN_BRACKETS.search(inner) or inner.endswith(("市", "县", "区", "州", "省")):
+        if (not inner or _NOISE_IN_BRACKETS.search(inner) or not is_place(inner)
+                or inner.endswith(("市", "县", "区", "州", "省"))):
             if inner.endswith("校区"):
                 kept.append(inner)
                 return f"({inner})"
@@ -61,4 +74,6 @@ def clean_school_name(raw: str) -> CleanName:
         m2 = _CAMPUS_SUFFIX.match(t)
         if m2:
             base, campus = m2.group("school"), m2.group("campus")
+            if not is_place(campus):  # 北京大学医学部: a faculty of the school, not a campus
+                campus = None
     return CleanName(name=t, base=base, campus=campus)

@@ -11,7 +11,7 @@ from bot.core.advise import WEAK_UNREACHED, Estimate, Recommendation, equivalent
 from bot.core.names import resolve_major
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
 from gaokao.names import fold
-from gaokao.terms import SPECIAL_TYPE_LINE, batch_level
+from gaokao.terms import SPECIAL_TYPE_LINE, Programme, Round, batch_level
 
 
 def tags(s: SchoolProfile) -> list[str]:
@@ -209,7 +209,7 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dic
     if best is not None and matches[0][1] >= 60:
         key = _core(best) if major_text in best else major_text
     rows = store.major_cutoffs(sid, key, prov) if key else []
-    rows = [r for r in rows if r.special is None] or rows
+    rows = [r for r in rows if r.programme == Programme.ORDINARY and r.round == Round.FIRST] or rows
     seen: set[tuple[object, ...]] = set()
     unique = []
     for r in rows:  # the same cutoff from two files differs only in its batch label
@@ -221,7 +221,8 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dic
     cutoffs = [
         {"province": r.province, "year": r.year, "track": r.track, "batch": r.batch, "major": r.major, "group": r.grp,
          "cutoff_score": r.min_score, "cutoff_rank": r.min_rank, "rank_source": r.rank_source,
-         "special": r.special, "verified": r.quality != "third-party"}
+         "special": None if r.programme == Programme.ORDINARY else Programme(r.programme).zh,
+         "round": None if r.round == Round.FIRST else Round(r.round).zh, "verified": r.quality != "third-party"}
         for r in rows[:40]
     ]
     standing = [

@@ -1,0 +1,98 @@
+"""The raw labels that decided each row's programme type, and the labels left unclassified.
+
+Feeds the label table of docs/data-coverage.md and the audit (`unclassified_label_rows`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from etl.normalize import neutral_remark
+from gaokao.terms import Programme
+
+# A label left unclassified with more rows than this is a defect the audit reports.
+UNCLASSIFIED_LIMIT = 50
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRow:
+    """One raw label and the programme type it gave `rows` admission rows."""
+
+    label: str
+    programme: str  # gaokao.terms.Programme code
+    rows: int
+
+
+def label_rows(con: duckdb.DuckDBPyConnection) -> list[LabelRow]:
+    """Every raw label that decided a non-ordinary programme, with its row count (largest first)."""
+    found = con.execute("""
+        SELECT programme_label, programme, count(*) FROM admissions
+        WHERE programme <> 'ordinary' GROUP BY ALL ORDER BY 3 DESC, 1
+    """).fetchall()
+    return [LabelRow(str(label), str(prog), int(n)) for label, prog, n in found]
+
+
+def programme_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Admission rows per programme type code (largest first)."""
+    return [(str(p), int(n)) for p, n in con.execute(
+        "SELECT programme, count(*) FROM admissions GROUP BY 1 ORDER BY 2 DESC").fetchall()]
+
+
+def unclassified_label_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Bracketed labels of ordinary rows (school name, group, batch text) that say neither a place, a
+    school's standing nor a programme type, with their row counts (largest first)."""
+    found = con.execute(r"""
+        SELECT lab, count(*) FROM (
+            SELECT unnest(regexp_extract_all(concat_ws(' ', school_raw, grp, batch_raw),
+                                             '[（(\[【]([^（()）\[\]【】]*)[）)\]】]', 1)) AS lab, campus
+            FROM admissions WHERE programme = 'ordinary')
+        WHERE lab <> coalesce(campus, '') AND trim(lab) <> ''
+        GROUP BY lab ORDER BY 2 DESC, 1
+    """).fetchall()
+    return [(str(lab), int(n)) for lab, n in found if not neutral_remark(str(lab))]
+
+
+def render_markdown(con: duckdb.DuckDBPyConnection, limit: int = 80) -> str:
+    """The label table and the unclassified labels as Markdown, for docs/data-coverage.md."""
+    zh = {p.value: p.zh for p in Programme}
+    lines = ["### 招生类型（programme）", "", "| 类型 | 代码 | 行数 |", "|---|---|---:|"]
+    lines += [f"| {zh.get(p, p)} | `{p}` | {n:,} |" for p, n in programme_counts(con)]
+    lines += ["", "### 原始标签 → 类型", "", "| 原始标签 | 类型 | 行数 |", "|---|---|---:|"]
+    rows = label_rows(con)
+    lines += [f"| {_cell(r.label)} | {zh.get(r.programme, r.programme)} | {r.rows:,} |" for r in rows[:limit]]
+    if len(rows) > limit:
+        rest = sum(r.rows for r in rows[limit:])
+        lines.append(f"| 其余 {len(rows) - limit:,} 个标签 | — | {rest:,} |")
+    unclassified = unclassified_label_rows(con)
+    over = [u for u in unclassified if u[1] > UNCLASSIFIED_LIMIT]
+    lines += ["", f"### 未归类的标签（{len(unclassified):,} 个，其中 {len(over)} 个超过 {UNCLASSIFIED_LIMIT} 行）", "",
+              "| 标签 | 行数 |", "|---|---:|"]
+    lines += [f"| {_cell(label)} | {n:,} |" for label, n in unclassified[:limit]]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def bachelor_labelled_zhuanke(con: duckdb.DuckDBPyConnection) -> int:
+    """Admission rows in a 专科 batch that are evidently 本科 programmes.
+
+    Evident: the batch text says 本科, or the school is a 211/985 本科 university, or a 本科 school's
+    cutoff is at or above the province-year-track's lowest 本科 control line.
+    """
+    found = con.execute("""
+        WITH lines AS (
+            SELECT province, year, track, min(score) AS line FROM control_lines
+            WHERE batch LIKE '本科%' GROUP BY ALL
+        )
+        SELECT count(*) FROM admissions a
+        LEFT JOIN schools s USING (school_id)
+        LEFT JOIN lines l USING (province, year, track)
+        WHERE a.batch_level = '专科'
+          AND (a.batch_raw LIKE '%本科%' AND a.batch_raw NOT LIKE '%专科%'
+               OR (s.level = '本科' AND (s.is211 OR a.min_score >= l.line)))
+    """).fetchone()
+    return int(found[0]) if found else 0
