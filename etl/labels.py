@@ -44,10 +44,22 @@ def unclassified_label_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, i
     """Bracketed labels of ordinary rows (school name, group, batch text) that say neither a place, a
     school's standing nor a programme type, with their row counts (largest first)."""
     found = con.execute(r"""
-        SELECT lab, count(*) FROM (
-            SELECT unnest(regexp_extract_all(concat_ws(' ', school_raw, grp, batch_raw),
-                                             '[（(\[【]([^（()）\[\]【】]*)[）)\]】]', 1)) AS lab, campus
-            FROM admissions WHERE programme = 'ordinary')
+        WITH ordinary AS (
+            SELECT school_raw, grp, batch_raw, campus,
+                   EXISTS (SELECT 1 FROM school_aliases s  -- 中国石油大学(华东): part of the name, not a label
+                           WHERE s.alias = replace(replace(a.school_raw, '（', '('), '）', ')')
+                             AND s.kind <> 'spelling') AS named
+            FROM admissions a WHERE programme = 'ordinary'
+        ),
+        labels AS (
+            SELECT unnest(regexp_extract_all(school_raw, '[（(\[【]([^（()）\[\]【】]*)[）)\]】]', 1)) AS lab, campus
+            FROM ordinary WHERE NOT named
+            UNION ALL
+            SELECT unnest(regexp_extract_all(concat_ws(' ', grp, batch_raw),
+                                             '[（(\[【]([^（()）\[\]【】]*)[）)\]】]', 1)), NULL
+            FROM ordinary
+        )
+        SELECT lab, count(*) FROM labels
         WHERE lab <> coalesce(campus, '') AND trim(lab) <> ''
         GROUP BY lab ORDER BY 2 DESC, 1
     """).fetchall()
@@ -89,8 +101,8 @@ def bachelor_labelled_zhuanke(con: duckdb.DuckDBPyConnection) -> int:
             WHERE batch LIKE '本科%' GROUP BY ALL
         )
         SELECT count(*) FROM admissions a
-        LEFT JOIN schools s USING (school_id)
-        LEFT JOIN lines l USING (province, year, track)
+        LEFT JOIN schools s ON s.school_id = a.school_id
+        LEFT JOIN lines l ON l.province = a.province AND l.year = a.year AND l.track = a.track
         WHERE a.batch_level = '专科'
           AND (a.batch_raw LIKE '%本科%' AND a.batch_raw NOT LIKE '%专科%'
                OR (s.level = '本科' AND (s.is211 OR a.min_score >= l.line)))

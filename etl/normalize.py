@@ -112,7 +112,7 @@ def round_of(text: str | None, province_name: str | None = None) -> Round:
 # Checked in this order: the first programme with a mark in any of a row's labels wins.
 _PROGRAMME_MARKS: tuple[tuple[Programme, str], ...] = (
     (Programme.NATIONAL_SPECIAL, r"国家专项"),
-    (Programme.LOCAL_SPECIAL, r"地方专项|农村专项|贫困专项|地方农村专项|乡村振兴专项"),
+    (Programme.LOCAL_SPECIAL, r"地方专项|农村专项|贫困专项|地方农村专项|乡村振兴专项|^农村$"),
     (Programme.UNIVERSITY_SPECIAL, r"高校专项"),
     (Programme.PREPARATORY, r"(?<!及)预科"),
     (Programme.SINO_FOREIGN, r"中外|合作办学|合办|国际合作|国际班|国际项目|国际本科|学分互认|国际课程|"
@@ -120,11 +120,11 @@ _PROGRAMME_MARKS: tuple[tuple[Programme, str], ...] = (
     (Programme.HMT, r"内高|港澳台|港澳|台湾|内地班|内地西藏|内地新疆|新疆班|西藏班"),
     (Programme.ETHNIC, r"民族班|少数民族|民族语|双语"),
     (Programme.DIRECTED, r"(?<!非)(?<!不)定向|订单|免费医学|公费医学|免费师范|公费师范|优师|边防|军队|国防生|"
-                         r"士官|军士|护航|定藏就业|公安类|公安专业|司法类|司法警官"),
+                         r"士官|军士|护航|定藏就业|公安类|公安专业|司法类|司法警官|^公费"),
     (Programme.SPECIAL_TYPE, r"强基|综合评价|高水平|特殊类|特类|艺术|美术|音乐|舞蹈|体育|表演|播音|书法|戏剧|影视|术科|"
                              r"少年班"),
     (Programme.VOCATIONAL_ENTRY, r"单招|单独招生|技能高考|春季高考|对口|中职|三校生|专升本|高本贯通|贯通培养|五年一贯|"
-                                 r"职教改革"),
+                                 r"职教改革|分段培养|高职本科"),
     (Programme.HIGH_FEE, r"高收|学费较高|较高收费|校企|软件类|^软件$|款件类"),
     (Programme.OTHER_SEPARATE, r"其他单列|其他单利|单列|医护类|农林类|农林矿|医学类|公共卫生类|闽台合作|联合培养|"
                                r"协同培养|面向[^)）]{2,4}$|专项|special-path|八协计划"),
@@ -172,7 +172,9 @@ def _classify(texts: tuple[str, ...]) -> tuple[Programme, str | None]:
 _NEUTRAL_RE = re.compile(
     r"公办|民办|独立学院|一流|建设高校|双一流|985|211|重点|2011|^原|更名|省属|部属|共建|[市县区省州盟旗]$|校区|分校|分院|"
     r"校本部|教学点|^\d+$|专业组|组$|普通|统招|只招|仅招|^限|男|女|就读|学费|元|年制|^含|包括|方向|选考|物理|历史|化学|"
-    r"生物|地理|政治|思想|不限|再选|首选|^\d|段$|阶段|批$|批次|^[A-Z]$|代码|新设|新增|面向全国|平行志愿|理|文"
+    r"生物|地理|政治|思想|不限|再选|首选|^\d|段$|阶段|批$|批次|^[A-Z]$|代码|新设|新增|面向全国|平行志愿|理|文|"
+    r"专科|高职|本科|师范|轮|类$|医学院$|医学部$|学制|年|一体化|基地班|实验班|试验班|拔尖|^[ⅠⅡⅢⅣ]+$|^Q\d|"
+    r"^(华东|华南|华北|华中|西南|西北|东北|武汉|北京|保定|深圳|威海|厦门|宁德|南平|龙岩|平潭|区内)$"
 )
 
 
