@@ -90,21 +90,16 @@ def _cell(text: str) -> str:
 
 
 def bachelor_labelled_zhuanke(con: duckdb.DuckDBPyConnection) -> int:
-    """Admission rows in a 专科 batch that are evidently 本科 programmes.
+    """Admission rows in a 专科 batch that are evidently 本科 programmes (must be zero).
 
-    Evident: the batch text says 本科, or the school is a 211/985 本科 university, or a 本科 school's
-    cutoff is at or above the province-year-track's lowest 本科 control line.
+    Evident: the batch text says 本科 and not 专科/高职, or the school is a 211/985 university (they
+    run no 专科 programmes). A 本科 school's 专科 row is otherwise legitimate (深圳职业技术大学 ...).
     """
     found = con.execute("""
-        WITH lines AS (
-            SELECT province, year, track, min(score) AS line FROM control_lines
-            WHERE batch LIKE '本科%' GROUP BY ALL
-        )
         SELECT count(*) FROM admissions a
         LEFT JOIN schools s ON s.school_id = a.school_id
-        LEFT JOIN lines l ON l.province = a.province AND l.year = a.year AND l.track = a.track
         WHERE a.batch_level = '专科'
-          AND (a.batch_raw LIKE '%本科%' AND a.batch_raw NOT LIKE '%专科%'
-               OR (s.level = '本科' AND (s.is211 OR a.min_score >= l.line)))
+          AND (a.batch_raw LIKE '%本科%' AND a.batch_raw NOT LIKE '%专科%' AND a.batch_raw NOT LIKE '%高职%'
+               OR coalesce(s.is211, FALSE))
     """).fetchone()
     return int(found[0]) if found else 0

@@ -23,7 +23,7 @@ def _db(tmp_path: Path) -> duckdb.DuckDBPyConnection:
         ("华中科技大学(八八计划)", "本科一批", "本科", "本科一批", 1, "ordinary", None, 640),
         ("华中科技大学(武汉市)", "本科一批", "本科", "本科一批", 1, "ordinary", None, 640),
         ("华中科技大学", "专科批", "专科", "专科批", 1, "ordinary", None, 591),  # a 985 in 专科: wrong
-        ("郑州铁路职业技术学院", "专科批", "专科", "高职（专科）批", 2, "ordinary", None, 420),  # above the line: fine
+        ("郑州铁路职业技术学院", "专科批", "专科", "高职（专科）批", 2, "ordinary", None, 420),  # a 专科 school: fine
     ]
     for raw, batch, level, batch_raw, sid, prog, label, score in rows:
         con.execute("""INSERT INTO admissions (province, year, track, batch, batch_level, batch_raw, round, school_id,
