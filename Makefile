@@ -29,7 +29,7 @@ coverage: $(STAMP)  ## Print which provinces, years and tracks have school cutof
 	$(BIN)/python -m etl coverage --db $(DB)
 
 test: $(STAMP)  ## Set up .venv and run ruff, mypy and the whole test suite
-	$(BIN)/ruff check etl bot tests benchmarks
+	$(BIN)/ruff check gaokao etl bot tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 

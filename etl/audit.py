@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.quarantine import LINE_LEVEL_SQL, NOT_A_BATCH_FLOOR_SQL, ORDINARY_SQL, below_line_sql
+from etl.labels import bachelor_labelled_zhuanke_by_province, unclassified_label_rows
+from etl.quarantine import LINE_LEVEL_SQL, NOT_A_BATCH_FLOOR_SQL, below_line_sql
 
 log = logging.getLogger(__name__)
 
@@ -57,26 +58,6 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
 
 def _pairs(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> Classes:
     return [(str(k), int(n)) for k, n in con.execute(sql, list(params)).fetchall()]
-
-
-def unclassified_label_rows(con: duckdb.DuckDBPyConnection) -> Classes:
-    """Raw labels on ordinary rows that are neither a place nor a programme type, with row counts.
-
-    Today's schema keeps such labels in `campus` (软件类, 其他单列, 医学院 ...): a campus that is
-    not a 校区/分校 and not a city or province name is a label nobody classified.
-    """
-    return _pairs(con, f"""
-        WITH places AS (
-            SELECT DISTINCT regexp_replace(city, '(市|地区|盟|自治州)$', '') AS place FROM schools WHERE city IS NOT NULL
-            UNION SELECT DISTINCT regexp_replace(province, '(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)$', '')
-            FROM schools WHERE province IS NOT NULL
-        )
-        SELECT campus, count(*) AS n FROM admissions
-        WHERE {ORDINARY_SQL} AND campus IS NOT NULL
-          AND NOT regexp_matches(campus, '(校区|分校|校本部)$')
-          AND campus NOT IN (SELECT place FROM places WHERE place <> '')
-        GROUP BY campus ORDER BY n DESC, campus
-    """)
 
 
 def big_unclassified_labels(con: duckdb.DuckDBPyConnection) -> Classes:
@@ -140,27 +121,6 @@ def ranks_beyond_cohorts(con: duckdb.DuckDBPyConnection) -> Classes:
     """)
 
 
-def bachelor_labelled_zhuanke(con: duckdb.DuckDBPyConnection) -> Classes:
-    """Ordinary 专科-batch rows that must be 本科 programmes, by province.
-
-    Today's evidence: the school is a 985/211/双一流 university (none teach 专科), or the row's
-    score reaches that year's lowest 本科 line (no 专科 programme needs a 本科 score).
-    """
-    return _pairs(con, f"""
-        WITH benke AS (
-            SELECT province, year, track, min(score) AS line FROM control_lines
-            WHERE {LINE_LEVEL_SQL} = '本科' AND NOT ({NOT_A_BATCH_FLOOR_SQL}) AND batch NOT LIKE '%提前%'
-            GROUP BY ALL
-        )
-        SELECT a.province, count(*)
-        FROM admissions a JOIN schools s USING (school_id)
-        LEFT JOIN benke b ON b.province = a.province AND b.year = a.year AND b.track = a.track
-        WHERE {ORDINARY_SQL} AND a.batch_level = '专科' AND s.level = '本科'
-          AND (s.is985 OR s.is211 OR s.double_first_class OR a.min_score >= b.line)
-        GROUP BY ALL ORDER BY 1
-    """)
-
-
 def missing_lines(con: duckdb.DuckDBPyConnection) -> Classes:
     """Province-year-tracks with a 一分一段 table but no 本科 or no 专科 line, by level and province."""
     return _pairs(con, f"""
@@ -183,7 +143,7 @@ CHECKS: list[Check] = [
     Check("quarantined rows (by reason)", False, quarantined_rows),
     Check("truncated 一分一段 tables (by province)", False, truncated_by_province),
     Check("ranks beyond the cohort (by province-year-track)", True, ranks_beyond_cohorts),
-    Check("本科 programmes labelled 专科 (by province)", True, bachelor_labelled_zhuanke),
+    Check("本科 programmes labelled 专科 (by province)", True, bachelor_labelled_zhuanke_by_province),
     Check("province-year-tracks with a 一分一段 table but no line", False, missing_lines),
 ]
 

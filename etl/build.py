@@ -336,8 +336,8 @@ def _load_control_lines(con: duckdb.DuckDBPyConnection, rows: Iterable[ControlLi
     return _insert(con, "control_lines", cols)
 
 
-_ADM_COLS = ("province", "year", "track", "batch", "batch_level", "batch_raw", "school_id", "school_raw", "campus", "grp",
-             "major", "level", "special", "min_score", "min_rank", "rank_source", "plan_count", "quality", "note",
+_ADM_COLS = ("province", "year", "track", "batch", "batch_level", "batch_raw", "round", "school_id", "school_raw", "campus",
+             "grp", "major", "level", "programme", "programme_label", "min_score", "min_rank", "rank_source", "plan_count", "quality", "note",
              "source_file")
 
 
@@ -346,7 +346,7 @@ def _load_admissions(
 ) -> tuple[int, int, Counter[str]]:
     cols: dict[str, list[object]] = {k: [] for k in _ADM_COLS}
     track_cache: dict[tuple[str, str, int], str | None] = {}
-    batch_cache: dict[tuple[str, str], str] = {}
+    batch_cache: dict[tuple[str, str, str | None], str] = {}
     remark_cache: dict[str, str | None] = {}
     dropped: Counter[str] = Counter()
     unresolved: Counter[str] = Counter()
@@ -363,11 +363,12 @@ def _load_admissions(
         if r.min_score is None and r.min_rank is None:
             dropped["no score and no rank"] += 1
             continue
-        bkey = (r.batch, r.province)
+        res = resolver.resolve(r.school)
+        school = resolver.school(res.school_id)
+        bkey = (r.batch, r.province, school.level if school else None)
         batch = batch_cache.get(bkey)
         if batch is None:
-            batch = batch_cache[bkey] = nz.batch_label(r.batch, r.province)
-        res = resolver.resolve(r.school)
+            batch = batch_cache[bkey] = nz.batch_label(r.batch, r.province, bkey[2])
         if res.school_id is None:
             unresolved[r.school] += 1
         else:
@@ -375,11 +376,11 @@ def _load_admissions(
         remark = remark_cache.get(r.school, "?")
         if remark == "?":
             remark = remark_cache[r.school] = nz.bracketed(r.school)
-        special = nz.special_plan(r.note, r.group, r.major, r.batch, r.track, remark)
+        programme, label = nz.classify_programme(remark, r.group, r.major, r.note, r.batch, r.track)
         rank = r.min_rank if r.min_rank and r.min_rank > 0 else None
         rank_source = None if rank is None else ("derived" if r.rank_derived_by_source else "published")
-        values = (r.province, r.year, track, batch, nz.batch_level(batch), r.batch, res.school_id, r.school, res.campus,
-                  r.group, r.major, r.level, special, r.min_score, rank, rank_source, r.plan_count, r.quality, r.note,
+        values = (r.province, r.year, track, batch, nz.batch_level(batch), r.batch, nz.round_of(r.batch, r.province),
+                  res.school_id, r.school, res.campus, r.group, r.major, r.level, programme.value, label, r.min_score, rank, rank_source, r.plan_count, r.quality, r.note,
                   r.source_file)
         for k, v in zip(_ADM_COLS, values, strict=True):
             cols[k].append(v)
@@ -475,7 +476,7 @@ def _dedupe_admissions(con: duckdb.DuckDBPyConnection) -> None:
         )
         QUALIFY row_number() OVER (
             PARTITION BY province, year, track, batch, coalesce(school_id, -1), school_raw, campus, grp, major, level,
-                         min_score, min_rank, special
+                         min_score, min_rank, programme, round
             ORDER BY q, rank_source NULLS LAST, source_file) = 1
     """)
     con.execute("DELETE FROM admissions")
@@ -495,7 +496,7 @@ def _build_school_cutoffs(con: duckdb.DuckDBPyConnection) -> int:
         INSERT INTO school_cutoffs
         WITH ord AS (
             SELECT *, quality <> 'third-party' AS verified FROM admissions
-            WHERE special IS NULL AND school_id IS NOT NULL
+            WHERE programme = 'ordinary' AND round = 'first' AND school_id IS NOT NULL
               AND (min_rank IS NOT NULL OR min_score IS NOT NULL)
         ),
         has_verified AS (

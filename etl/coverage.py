@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.normalize import PROVINCES, SPECIAL_TYPE_LINE
+from gaokao.regions import PROVINCES
+from gaokao.terms import SPECIAL_TYPE_LINE
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from etl.normalize import clean_school_name, fold
 from etl.rows import Alias, SchoolInfo
+from gaokao.names import clean_school_name, fold
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +280,10 @@ class SchoolResolver:
             hit = self._resolve(raw)
             self._cache[raw] = hit
         return hit
+
+    def school(self, school_id: int | None) -> School | None:
+        """The catalogue entry of a resolved school id (None for None or an unknown id)."""
+        return None if school_id is None else self._cat.schools.get(school_id)
 
     @property
     def cache(self) -> dict[str, Resolution]:

@@ -15,10 +15,10 @@ log = logging.getLogger(__name__)
 
 # The rows that feed 冲/稳/保: ordinary admission in the first round. ONE place to switch when
 # `programme`/`round` replace `special`: "programme = 'ordinary' AND round = 'first'".
-ORDINARY_SQL = "special IS NULL"
+ORDINARY_SQL = "programme = 'ordinary' AND round = 'first'"
 # The programme part of the duplicate key (two programmes of one major are not duplicates).
 # At the merge: "programme, round".
-PROGRAMME_KEY_SQL = "coalesce(special, '')"
+PROGRAMME_KEY_SQL = "programme || '/' || round"
 
 # A control line's level, in the spelling of etl.normalize.batch_level.
 LINE_LEVEL_SQL = "CASE WHEN batch LIKE '专科%' THEN '专科' ELSE '本科' END"

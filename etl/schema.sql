@@ -64,13 +64,15 @@ CREATE TABLE admissions (
     batch VARCHAR NOT NULL,
     batch_level VARCHAR NOT NULL,  -- 本科 / 专科
     batch_raw VARCHAR NOT NULL,
+    round VARCHAR NOT NULL,        -- gaokao.terms.Round: first / later / solicit / supplement
     school_id INTEGER,             -- NULL when the spelling did not resolve
     school_raw VARCHAR NOT NULL,
-    campus VARCHAR,
+    campus VARCHAR,                -- a place (威海, 保定, 秦皇岛分校), never a programme or faculty
     grp VARCHAR,
     major VARCHAR,
     level VARCHAR NOT NULL,        -- school / group / major
-    special VARCHAR,               -- NULL = ordinary admission; else 国家专项, 中外合作 ...
+    programme VARCHAR NOT NULL,    -- gaokao.terms.Programme code: ordinary / sino_foreign / national_special ...
+    programme_label VARCHAR,       -- the raw label that decided the programme; NULL for ordinary
     min_score DOUBLE,
     min_rank INTEGER,
     rank_source VARCHAR,           -- published / derived (from 一分一段) ; NULL when no rank
@@ -89,20 +91,22 @@ CREATE TABLE quarantine (
     year INTEGER NOT NULL,
     track VARCHAR NOT NULL,
     batch VARCHAR NOT NULL,
-    batch_level VARCHAR NOT NULL,
+    batch_level VARCHAR NOT NULL,  -- 本科 / 专科
     batch_raw VARCHAR NOT NULL,
-    school_id INTEGER,
+    round VARCHAR NOT NULL,        -- gaokao.terms.Round: first / later / solicit / supplement
+    school_id INTEGER,             -- NULL when the spelling did not resolve
     school_raw VARCHAR NOT NULL,
-    campus VARCHAR,
+    campus VARCHAR,                -- a place (威海, 保定, 秦皇岛分校), never a programme or faculty
     grp VARCHAR,
     major VARCHAR,
-    level VARCHAR NOT NULL,
-    special VARCHAR,
+    level VARCHAR NOT NULL,        -- school / group / major
+    programme VARCHAR NOT NULL,    -- gaokao.terms.Programme code: ordinary / sino_foreign / national_special ...
+    programme_label VARCHAR,       -- the raw label that decided the programme; NULL for ordinary
     min_score DOUBLE,
     min_rank INTEGER,
-    rank_source VARCHAR,
+    rank_source VARCHAR,           -- published / derived (from 一分一段) ; NULL when no rank
     plan_count INTEGER,
-    quality VARCHAR NOT NULL,
+    quality VARCHAR NOT NULL,      -- official / school / third-party
     note VARCHAR,
     source_file VARCHAR NOT NULL,
     reason VARCHAR NOT NULL,       -- conflicting_duplicate / below_control_line / year_outlier
@@ -110,7 +114,7 @@ CREATE TABLE quarantine (
 );
 
 -- One row per school, province, year, track and batch: the school's easiest ordinary
--- entry ("can I get in at all"), from the most trusted rows available.
+-- (programme = 'ordinary', round = 'first') entry ("can I get in at all"), from the most trusted rows available.
 CREATE TABLE school_cutoffs (
     province VARCHAR NOT NULL,
     year INTEGER NOT NULL,

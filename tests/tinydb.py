@@ -78,10 +78,12 @@ def make_tiny_db(path: Path) -> Path:
     for sid, year, track, batch, level, score, rank in CUTOFFS:
         con.execute("""INSERT INTO school_cutoffs VALUES ('河南', ?, ?, ?, ?, ?, NULL, ?, ?, 'published', 'school',
                        TRUE, 1, 'tiny')""", [year, track, batch, level, sid, score, rank])
-        con.execute("""INSERT INTO admissions VALUES ('河南', ?, ?, ?, ?, ?, ?, 'x', NULL, NULL, NULL, 'school', NULL,
+        con.execute("""INSERT INTO admissions VALUES ('河南', ?, ?, ?, ?, ?, 'first', ?, 'x', NULL, NULL, NULL, 'school',
+                       'ordinary', NULL,
                        ?, ?, 'published', NULL, 'official', NULL, 'tiny')""", [year, track, batch, level, batch, sid, score, rank])
     for sid, year, track, batch, major, score, rank in MAJORS:
-        con.execute("""INSERT INTO admissions VALUES ('河南', ?, ?, ?, '本科', ?, ?, 'x', NULL, NULL, ?, 'major', NULL,
+        con.execute("""INSERT INTO admissions VALUES ('河南', ?, ?, ?, '本科', ?, 'first', ?, 'x', NULL, NULL, ?, 'major',
+                       'ordinary', NULL,
                        ?, ?, 'published', NULL, 'official', NULL, 'tiny')""", [year, track, batch, batch, sid, major, score, rank])
     for sid, major, kind, rank, grade, year in STRENGTHS:
         con.execute("INSERT INTO major_strength VALUES (?,?,?,?,?,?,NULL,'tiny')", [sid, major, kind, rank, grade, year])

@@ -23,7 +23,7 @@ from bot.core.advise import (
     shortlist,
 )
 from bot.core.store import Cutoff, Store
-from etl import normalize as nz
+from gaokao import regions
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def targets(store: Store, provinces: Collection[str] | None = None) -> list[Targ
                 tracks_before.setdefault(y, set()).add(t)
         for y in sorted(own):
             size = store.cohort(prov, y, track)
-            if y - 1 not in before or size is None or track not in nz.tracks_for(prov, y):
+            if y - 1 not in before or size is None or track not in regions.tracks_for(prov, y):
                 continue
             out.append(Target(prov, track, y, size, track not in tracks_before[y - 1], len(own[y] & before[y - 1])))
     return out

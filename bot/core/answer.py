@@ -10,12 +10,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.core import facts, regions
+from bot.core import facts, places
 from bot.core.advise import Ladder, Params, equivalent_tracks, ladder_for, shortlist
 from bot.core.names import Mention, NameIndex, is_ambiguous
 from bot.core.parse import Query, parse
 from bot.core.store import ScoreTable, Store
-from etl import normalize as nz
+from gaokao import regions
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +286,7 @@ class Engine:
         year = q.year if q.year in by_year else max(by_year)
         if q.year and q.year != year:
             notes.append(f"没有{prov}{q.year}年的批次线，列出{year}年的。")
-        order = nz.tracks_for(prov, year)  # the province's own tracks that year first, in its order
+        order = regions.tracks_for(prov, year)  # the province's own tracks that year first, in its order
         tracks = sorted(by_year[year], key=lambda t: order.index(t) if t in order else len(order))
         if q.track:
             used = _track_used(q.track, prov, year, notes)
@@ -334,16 +334,16 @@ def _track_used(track: str | None, province: str | None, year: int, notes: list[
     """The track list the province uses that year, saying so when the user's word is mapped."""
     if province is None:
         return track
-    used = nz.tracks_for(province, year)
+    used = regions.tracks_for(province, year)
     if track is None:
         if used == ("综合",):
             return "综合"
         default = used[0]
         notes.append(f"没有说明科类，按{default}处理；文科/历史类请在消息里写明。")
         return default
-    mapped = nz.track_for_year(track, province, year)
+    mapped = regions.track_for_year(track, province, year)
     if mapped and mapped != track:
-        reform = nz.reform(province)
+        reform = regions.reform(province)
         since = f"（{province}自{reform[1]}年起实行新高考）" if reform else ""
         notes.append(f"{track}按{mapped}处理{since}。")
     return mapped
@@ -367,7 +367,7 @@ def user_notes(codes: Sequence[str]) -> list[str]:
     for code in codes:
         key, _, arg = code.partition(": ")
         if key == "filter-unsupported":
-            out.append(regions.unsupported_sentence(arg))
+            out.append(places.unsupported_sentence(arg))
             continue
         template = _NOTE_TEXT.get(key)
         if template:

@@ -7,11 +7,12 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from bot.core import majors, regions
+from bot.core import majors, places
 from bot.core.advise import WEAK_UNREACHED, Estimate, Recommendation, equivalent_tracks
 from bot.core.names import resolve_major
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
-from etl import normalize as nz
+from gaokao.names import fold
+from gaokao.terms import SPECIAL_TYPE_LINE, Programme, Round, batch_level
 
 
 def tags(s: SchoolProfile) -> list[str]:
@@ -26,7 +27,7 @@ FILTER_WORDS = {"home": "省内", "public": "公办", "985": "985", "211": "211"
 def filter_scope(filters: Sequence[str], prov: str | None) -> str:
     """The user's filters as words for "只列…院校": 省内、公办、江浙沪."""
     fixed = [FILTER_WORDS[f] for f in filters if f in FILTER_WORDS]
-    return "、".join(regions.scope_words(filters, prov) + fixed)
+    return "、".join(places.scope_words(filters, prov) + fixed)
 
 
 def school_filter(store: Store, filters: Sequence[str], prov: str) -> Callable[[Estimate], bool] | None:
@@ -34,7 +35,7 @@ def school_filter(store: Store, filters: Sequence[str], prov: str) -> Callable[[
     if not filters:
         return None
     wanted = set(filters)
-    where = regions.place_test(filters, prov)
+    where = places.place_test(filters, prov)
     ok: set[int] = set()
     for sid, s in store.schools.items():
         if "home" in wanted and s.province != prov:
@@ -85,7 +86,7 @@ def levels_within_reach(store: Store, prov: str, track: str, table: ScoreTable, 
     if not years:
         return ("本科", "专科")
     lines = [s for b, s in store.control_lines(prov, max(years), track)
-             if nz.batch_level(b) == "本科" and "提前" not in b and b != nz.SPECIAL_TYPE_LINE]
+             if batch_level(b) == "本科" and "提前" not in b and b != SPECIAL_TYPE_LINE]
     if lines and table.score_of(rank) >= min(lines) + BENKE_MARGIN:
         return ("本科",)
     return ("本科", "专科")
@@ -229,7 +230,7 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dic
     best, keys = _major_keys(store, sid, major_text)
     notes: list[str] = []
     rows = [r for key in keys for r in store.major_cutoffs(sid, key, first=prov)]
-    rows = [r for r in rows if r.special is None] or rows
+    rows = [r for r in rows if r.programme == Programme.ORDINARY and r.round == Round.FIRST] or rows
     seen: set[tuple[object, ...]] = set()
     unique = []
     for r in rows:  # the same cutoff from two files differs only in its batch label
@@ -242,7 +243,8 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dic
     cutoffs = [
         {"province": r.province, "year": r.year, "track": r.track, "batch": r.batch, "major": r.major, "group": r.grp,
          "cutoff_score": r.min_score, "cutoff_rank": r.min_rank, "rank_source": r.rank_source,
-         "special": r.special, "verified": r.quality != "third-party"}
+         "special": None if r.programme == Programme.ORDINARY else Programme(r.programme).zh,
+         "round": None if r.round == Round.FIRST else Round(r.round).zh, "verified": r.quality != "third-party"}
         for r in unique[:40]
     ]
     standing = [
@@ -266,5 +268,5 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dic
 
 def _core(name: str) -> str:
     """A major name without its bracketed remarks: 计算机科学与技术(师范) -> 计算机科学与技术."""
-    f = nz.fold(name)
+    f = fold(name)
     return f.split("(")[0] or f

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import zhconv
 from rapidfuzz import fuzz, process
 
-from etl.normalize import clean_school_name, fold
+from gaokao.names import clean_school_name, fold
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.core import regions
+from bot.core import places as place_words
 from bot.core.names import Mention, NameIndex
 from bot.core.textnorm import clean_text, find_tracks, replace_cn_numerals
-from etl.normalize import province_spellings
+from gaokao.regions import province_spellings
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class Query:
     schools: tuple[Mention, ...] = ()
     major: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
-    # FILTERS keys and place keys (regions.find_places) the user asked the school list to keep to ("只看省内公办")
+    # FILTERS keys and place keys (places.find_places) the user asked the school list to keep to ("只看省内公办")
     filters: tuple[str, ...] = ()
 
 
@@ -337,8 +337,8 @@ def parse(text: str, names: NameIndex, cities: frozenset[str] = frozenset()) -> 
             break
 
     masked = _mask(body, [(m.start, m.end) for m in mentions] + [major_span])
-    places, spans = regions.find_places(masked, cities)
-    wants = regions.find_unsupported(masked)
+    places, spans = place_words.find_places(masked, cities)
+    wants = place_words.find_unsupported(masked)
     masked = _mask(masked, spans)
     province, spans = _find_province(masked, notes)
     masked = _mask(masked, spans)

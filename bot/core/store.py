@@ -109,7 +109,8 @@ class MajorCutoff:
     min_score: float | None
     min_rank: int | None
     rank_source: str | None
-    special: str | None
+    programme: str  # gaokao.terms.Programme code; 'ordinary' = 普通
+    round: str  # gaokao.terms.Round code; 'first' = the first ordinary round
     quality: str
 
 
@@ -360,7 +361,7 @@ class Store:
         """Cutoff rows of majors at a school whose name contains `major_like` (in `province` when given; the
         province `first` first), source remarks removed from the names."""
         rows = self._q(
-            """SELECT province, year, track, batch, major, grp, min_score, min_rank, rank_source, special, quality
+            """SELECT province, year, track, batch, major, grp, min_score, min_rank, rank_source, programme, round, quality
                FROM admissions
                WHERE school_id = ? AND major IS NOT NULL AND contains(major, ?) AND (? IS NULL OR province = ?)
                ORDER BY province IS NOT DISTINCT FROM ? DESC, province, year DESC, min_rank DESC NULLS LAST

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from etl.errors import SourceError
-from etl.normalize import province
 from etl.rows import Alias, Row, SchoolInfo
+from gaokao.regions import province
 
 ORIGIN = "WenryXu__ChinaUniversity"
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from etl.errors import SourceError
-from etl.normalize import province
 from etl.rows import Admission, Row, SchoolInfo, ScoreRank
 from etl.sources._cells import join_notes, positive, special_remarks, to_float, to_int
+from gaokao.regions import province
 
 ORIGIN = "liuxusummer__gaokao-advisor"
 COLLEGES = "public/data/common/colleges.json"

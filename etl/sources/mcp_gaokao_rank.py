@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from etl.errors import SourceError
-from etl.normalize import province
 from etl.rows import ScoreRank
+from gaokao.regions import province
 
 ORIGIN = "pypi__mcp-gaokao-rank"
 DB = "data/gaokao.db"

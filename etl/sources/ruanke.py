@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from etl.errors import SourceError
-from etl.normalize import province
 from etl.rows import Alias, Row, SchoolInfo
+from gaokao.regions import province
 
 ORIGIN = "HenryTJS__ruanke_crawler"
 

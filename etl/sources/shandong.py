@@ -1,8 +1,8 @@
 """Shandong 2020–2024 major-level cutoffs, 一分一段 tables, renames and school list (sdzk.cn via ZhixinZhang-12).
 
 `20xx一二三批次合并.xlsx`: one row per school-major of 普通类常规批, 批次 = 一批次/二批次/三批次 (the 1st,
-2nd and 3rd 志愿 rounds; the 2024 file adds 层次 本科/专科, which is put in front of the batch label:
-"专科二批次"). Ranks are published (最低位次); only 2020 also has 最低分. Rows with neither a score nor a
+2nd and 3rd 志愿 rounds, not batches); the 2024 file adds 层次 本科/专科, which is put in front of the
+round label ("专科二批次") and carried back to the same school-major in earlier years. Ranks are published (最低位次); only 2020 also has 最低分. Rows with neither a score nor a
 rank (majors nobody was filed to) carry no cutoff and are skipped with a count.
 
 `20xx年夏季高考一分一段表.xlsx`: only the 全体 (overall) column is read; the per-subject columns
@@ -18,7 +18,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from etl.errors import SourceError
-from etl.normalize import province
 from etl.rows import Admission, Alias, Row, SchoolInfo, ScoreRank
 from etl.sources._cells import (
     Cell,
@@ -31,6 +30,7 @@ from etl.sources._cells import (
     to_float,
     to_int,
 )
+from gaokao.regions import province
 
 ORIGIN = "ZhixinZhang-12__ShandongGaokao-admin-data"
 
@@ -81,8 +81,9 @@ _NATURE = {"民办": "民办", "中外合作办学": "中外合作", "内地与�
 def read(root: Path) -> Iterator[Row]:
     """Yield Admission, ScoreRank, Alias and SchoolInfo rows from the Shandong folder."""
     folder = root / ORIGIN
-    for year, path in _year_files(folder / ADMISSION_DIR, "*一二三批次合并.xlsx"):
-        yield from read_admissions(path, _rel(root, path), year)
+    levels: dict[tuple[str, str], str] = {}
+    for year, path in reversed(_year_files(folder / ADMISSION_DIR, "*一二三批次合并.xlsx")):  # 2024 (with 层次) first
+        yield from read_admissions(path, _rel(root, path), year, levels)
     for year, path in _year_files(folder / RANK_DIR, "*一分一段表.xlsx"):
         yield from read_score_ranks(path, _rel(root, path), year)
     yield from read_renames(folder / RENAMES, f"{ORIGIN}/{RENAMES}")
@@ -115,8 +116,17 @@ def _columns(path: Path, header: Sequence[Cell], required: tuple[str, ...]) -> d
     return index
 
 
-def read_admissions(path: Path, source: str, year: int) -> Iterator[Admission]:
-    """Yield one major-level Admission per row of a 一二三批次合并 workbook."""
+def read_admissions(
+    path: Path, source: str, year: int, levels: dict[tuple[str, str], str] | None = None
+) -> Iterator[Admission]:
+    """Yield one major-level Admission per row of a 一二三批次合并 workbook.
+
+    批次 is the 志愿 round (一/二/三批次) of 常规批, not a batch. The programme's level (层次) is put
+    in front of it: from the file when it has the column (2024, recorded in `levels` by school and
+    major), else from `levels` as a later file gave it, else left out (the build then takes the
+    school's level).
+    """
+    levels = {} if levels is None else levels
     rows = read_sheet(path, "Sheet1")
     if not rows:
         raise SourceError(path, "empty sheet")
@@ -136,7 +146,12 @@ def read_admissions(path: Path, source: str, year: int) -> Iterator[Admission]:
         if rank is None and score is None:
             no_cutoff += 1
             continue
-        level = text(r[col["层次"]]) if "层次" in col else ""
+        if "层次" in col:
+            level = text(r[col["层次"]])
+            if level:
+                levels.setdefault((school, major), level)
+        else:
+            level = levels.get((school, major), "")
         yield Admission(
             source_file=source,
             province=PROVINCE,

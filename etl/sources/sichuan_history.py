@@ -28,8 +28,8 @@ from pathlib import Path
 from python_calamine import CalamineError, CalamineWorkbook
 
 from etl.errors import SourceError
-from etl.normalize import province, tracks_for
 from etl.rows import Admission, ControlLine, Row, ScoreRank
+from gaokao.regions import province, tracks_for
 
 ORIGIN = "Oliver666Young__A-Prediction-Model-for-Gaokao-Admission-Score-Lines"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from etl.errors import SourceError
-from etl.normalize import province
 from etl.rows import Row, SchoolInfo
+from gaokao.regions import province
 
 ORIGIN = "Maple-mxf__universityspiders"
 

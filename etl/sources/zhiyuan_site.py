@@ -32,8 +32,8 @@ from typing import Any
 import orjson
 
 from etl.errors import SourceError
-from etl.normalize import province
 from etl.rows import Admission, ControlLine, Level, Quality, Row, ScoreRank
+from gaokao.regions import province
 
 ORIGIN = "liuguanghui0226__gaokao-zhiyuan-site"
 RELEASE = "site/data/release-v3.275"

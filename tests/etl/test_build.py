@@ -125,3 +125,19 @@ def test_kill_9_during_a_build_leaves_the_old_database(tmp_path: Path, sources_d
     build(src, out, readers=[liuxusummer], short_names=None, renames=None)
     assert not list(tmp_path.glob(".admissions.duckdb.building-*"))
     assert duckdb.connect(str(out), read_only=True).execute("SELECT count(*) FROM schools").fetchone() == (3,)
+
+
+def test_special_programme_rows_do_not_become_the_school_cutoff(tmp_path: Path) -> None:
+    src = write_sources(tmp_path / "src", cutoffs=[("北京大学", 690, 0), ("郑州大学", 600, 0), ("郑州大学(特殊类)", 520, 0),
+                                                   ("广州大学", 540, 0), ("广州大学(中外合作办学)", 480, 0)])
+    out = tmp_path / "admissions.duckdb"
+    build(src, out, readers=[liuxusummer], short_names=None, renames=None)
+    con = duckdb.connect(str(out), read_only=True)
+    cut = dict(con.execute("""SELECT name, min_score FROM school_cutoffs JOIN schools USING (school_id)""").fetchall())
+    assert cut == {"北京大学": 690, "郑州大学": 600, "广州大学": 540}
+    assert con.execute("SELECT count(*) FROM school_cutoffs WHERE campus IS NOT NULL").fetchone() == (0,)
+    rows = con.execute("""SELECT school_raw, programme, programme_label, round FROM admissions
+                          ORDER BY school_raw""").fetchall()
+    assert ("郑州大学(特殊类)", "special_type", "特殊类", "first") in rows
+    assert ("广州大学(中外合作办学)", "sino_foreign", "中外合作办学", "first") in rows
+    assert ("郑州大学", "ordinary", None, "first") in rows

@@ -55,7 +55,7 @@ def test_resolver_paths(tmp_path: Path) -> None:
     assert r.resolve("北大").school_id == pku
     assert r.resolve("北京大学(地方专项)").school_id == pku
     med = r.resolve("北京大学医学部")
-    assert (med.school_id, med.campus, med.how) == (pku, "医学部", "campus")
+    assert (med.school_id, med.campus, med.how) == (pku, None, "campus")  # a faculty of 北京大学, not a campus (a place)
     bd = r.resolve("华北电力大学(保定)")
     assert bd.campus == "保定" and bd.school_id == r.resolve("华北电力大学").school_id
     assert r.resolve("深圳职业技术学院").school_id == r.resolve("深圳职业技术大学").school_id
@@ -79,4 +79,4 @@ def test_renames_newer_than_the_catalogue(tmp_path: Path) -> None:
     assert r.resolve("闽江学院").school_id == sid  # and keeps the old one as an alias
     assert r.resolve("旧名学院").school_id == r.resolve("北京大学").school_id
     med = r.resolve("北大医")
-    assert (med.school_id, med.campus) == (r.resolve("北京大学").school_id, "医学部")
+    assert (med.school_id, med.campus) == (r.resolve("北京大学").school_id, None)

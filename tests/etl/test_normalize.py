@@ -49,7 +49,7 @@ def test_batch_label(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("texts", "expected"),
-    [(("护理学(国家专项)",), "国家专项"), (("计算机(中外合作办学)",), "中外合作"), (("少数民族预科班",), "预科"),
+    [(("护理学(国家专项)",), "国家专项"), (("计算机(中外合作办学)",), "中外合作办学"), (("少数民族预科班",), "预科"),
      (("临床医学(农村订单定向)",), "定向"), (("地方专项计划",), "地方专项"), (("民族学",), None),
      (("计算机科学与技术", None, ""), None), ((), None), (("普通类/非定向",), None)],
 )
@@ -65,7 +65,12 @@ def test_special_plan(texts: tuple[str | None, ...], expected: str | None) -> No
      ("浙江大学(一流大学建设高校)", "浙江大学", "浙江大学", None),
      ("华北电力大学(保定)", "华北电力大学(保定)", "华北电力大学", "保定"),
      ("山东大学威海分校", "山东大学威海分校", "山东大学", "威海分校"),
-     ("北京大学医学部", "北京大学医学部", "北京大学", "医学部"),
+     ("北京大学医学部", "北京大学医学部", "北京大学", None),  # a faculty, not a campus
+     ("华中科技大学(特殊类)", "华中科技大学", "华中科技大学", None),
+     ("海南大学（其他单列）", "海南大学", "海南大学", None),
+     ("河北工业大学(软件类)", "河北工业大学", "河北工业大学", None),
+     ("东北大学秦皇岛分校", "东北大学秦皇岛分校", "东北大学", "秦皇岛分校"),
+     ("哈尔滨工业大学（威海）", "哈尔滨工业大学(威海)", "哈尔滨工业大学", "威海"),
      ("中国石油大学(北京)克拉玛依校区", "中国石油大学(北京)克拉玛依校区", "中国石油大学(北京)", "克拉玛依校区"),
      ("北京大学第05组", "北京大学", "北京大学", None),
      ("  上海 商学院 ", "上海商学院", "上海商学院", None)],
@@ -77,7 +82,72 @@ def test_clean_school_name(raw: str, name: str, base: str, campus: str | None) -
 
 def test_shandong_rounds_are_not_batches() -> None:
     assert nz.batch_label("一批次", "山东") == "本科批"
-    assert nz.batch_label("二批次", "山东") == "专科批"
-    assert nz.batch_label("本科二批次", "山东") == "本科批"
+    assert nz.batch_label("二批次", "山东") == "本科批"  # 山东大学 2020 in the 2nd round: still 本科
+    assert nz.batch_label("二批次", "山东", "本科") == "本科批"
+    assert nz.batch_label("二批次", "山东", "专科") == "专科批"
+    assert nz.batch_label("一批次", "山东", "专科") == "专科批"
+    assert nz.batch_label("本科二批次", "山东", "专科") == "本科批"  # the row's own level wins
     assert nz.batch_label("专科三批次", "山东") == "专科批"
     assert nz.batch_label("本科二批", "河南") == "本科二批"
+    assert nz.round_of("一批次", "山东") == "first"
+    assert nz.round_of("本科二批次", "山东") == "later"
+    assert nz.round_of("专科三批次", "山东") == "later"
+    assert nz.round_of("本科二批", "河南") == "first"  # a batch, not a round, elsewhere
+    assert nz.round_of("本科一批次", "新疆") == "first"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("高职（专科）批第1次征集志愿", "solicit"), ("本科普通批征集志愿（第一轮）", "solicit"),
+     ("普通类本科批次征求志愿", "solicit"), ("本科二批（第二次征集）", "solicit"), ("本科批(征集)", "solicit"),
+     ("本科批补录", "supplement"), ("本科批第二次投档", "later"), ("高职（专科）批首轮投档", "first"),
+     ("普通类本科批次平行志愿", "first"), ("本科一批", "first"), ("", "first")],
+)
+def test_round_of(raw: str, expected: str) -> None:
+    assert nz.round_of(raw) == expected
+
+
+# Real labels from the sources: (labels of one row: school remark, group, major, note, batch, track).
+@pytest.mark.parametrize(
+    ("texts", "programme", "label"),
+    [(("普通类", None, "计算机科学与技术", None, "本科批", "物理类"), "ordinary", None),
+     (("特殊类",), "special_type", "特殊类"),  # 华中科技大学（特殊类）, 河南 2024 本科一批
+     (("其他单列",), "other_separate", "其他单列"),  # 海南大学（其他单列）
+     ((None, None, "电子信息类(中外合作办学)(就读地点威海", None, "一批次"), "sino_foreign", "中外合作办学"),
+     (("较高收费",), "high_fee", "较高收费"),
+     (("软件类",), "high_fee", "软件类"),  # 河北工业大学(软件类)
+     ((None, None, "会计(校企合作，华道数据处理(苏州)有限公司合作)"), "high_fee", "会计(校企合作,华道数据处理(苏州)有限公司合作)"),
+     ((None, None, "法学(国家专项计划)", "国家专项 | 官网列招生数：2 | 国家专项计划理"), "national_special", "国家专项计划"),
+     ((None, None, "法学(地方专项计划)"), "local_special", "地方专项计划"),
+     ((None, None, None, None, "高校专项计划本科批"), "university_special", "高校专项计划本科批"),
+     ((None, None, "数学类(强基计划)"), "special_type", "强基计划"),
+     ((None, None, "按高考文化课成绩录取的艺术类专业"), "special_type", "按高考文化课成绩录取的艺术类专业"),
+     (("乡村振兴专项预科",), "local_special", "乡村振兴专项预科"),
+     (("预科班",), "preparatory", "预科班"),
+     ((None, None, None, None, "一本预科"), "preparatory", "一本预科"),
+     (("民族班",), "ethnic", "民族班"),
+     ((None, None, "临床医学(农村订单定向)"), "directed", "农村订单定向"),
+     ((None, None, None, None, "提前批公费师范生"), "directed", "提前批公费师范生"),
+     (("非西藏生定藏就业",), "directed", "非西藏生定藏就业"),
+     ((None, None, None, None, "单列类高职（专科）批"), "other_separate", "单列类高职(专科)批"),
+     (("高本贯通",), "vocational_entry", "高本贯通"),
+     ((None, None, None, None, "对口招生本科批"), "vocational_entry", "对口招生本科批"),
+     ((None, None, None, None, "内地班"), "hmt", "内地班"),
+     ((None, None, None, None, "本科一批次（内高班）"), "hmt", "内高班"),
+     (("内地与港澳台地区合作办学",), "sino_foreign", "内地与港澳台地区合作办学"),
+     (("闽台合作",), "other_separate", "闽台合作"),
+     (("医护类",), "other_separate", "医护类"),
+     ((None, None, None, None, "二本及预科"), "ordinary", None),  # a batch holding both
+     ((None, None, "临床医学(非定向)"), "ordinary", None)],
+)
+def test_classify_programme(texts: tuple[str | None, ...], programme: str, label: str | None) -> None:
+    assert nz.classify_programme(*texts) == (programme, label)
+
+
+@pytest.mark.parametrize(
+    ("remark", "neutral"),
+    [("公办", True), ("石家庄市", True), ("一流大学建设高校", True), ("原烟台大学文经学院", True), ("宣城校区", True),
+     ("特殊类", False), ("其他单列", False), ("八协计划", False), ("软件类", False)],
+)
+def test_neutral_remark(remark: str, neutral: bool) -> None:
+    assert nz.neutral_remark(remark) is neutral

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from etl import normalize as nz
 from etl.errors import SourceError
 from etl.rows import Admission, Alias, Row, SchoolInfo, ScoreRank
 from etl.sources.shandong import ORIGIN, SKIPPED, read
@@ -35,6 +36,8 @@ ADMISSIONS: dict[int, list[list[object]]] = {
         [3.0, 3.0, 0.0, 1200.0, "二批次", "C687", "苏州托普信息职业技术学院", "18",
          "会计(校企合作，华道数据处理(苏州)有限公司合作)"],
         [1.0, 1.0, 600.0, 30000.0, "二批次", "A001", "", "09", "数学类"],  # no school: garbage
+        [6.0, 6.0, 591.0, 61000.0, "二批次", "A422", "山东大学", "05", "临床医学"],  # 2nd round of 常规批, 本科
+        [40.0, 40.0, 300.0, 400000.0, "二批次", "Y012", "山东外贸职业学院", "41", "市场营销"],  # 专科 (2024 says)
     ],
     2021: [
         ["投档计划数", "最低位次", "批次", "院校编号", "院校名称", "专业编号", "专业名称"],
@@ -119,7 +122,7 @@ def _adm(year: int, **kw: object) -> Admission:
 
 def test_admissions(rows: list[Row]) -> None:
     got = [r for r in rows if isinstance(r, Admission)]
-    assert got == [
+    assert sorted(got, key=repr) == sorted([
         _adm(2020, batch="一批次", school="北京大学", major="中国语言文学类", min_score=688.0, min_rank=194,
              plan_count=2),
         _adm(2020, batch="一批次", school="山东大学(威海)", major="电子信息类(中外合作办学)(就读地点威海",
@@ -139,7 +142,26 @@ def test_admissions(rows: list[Row]) -> None:
              min_rank=80000, plan_count=10, note="师范类，地方专项计划"),
         _adm(2024, batch="专科二批次", school="山东外贸职业学院", major="市场营销", min_rank=447763, plan_count=45),
         _adm(2024, batch="专科三批次", school="宝鸡中北职业学院", major="护理", min_rank=560000, plan_count=3),
-    ]
+        _adm(2020, batch="二批次", school="山东大学", major="临床医学", min_score=591.0, min_rank=61000, plan_count=6),
+        _adm(2020, batch="专科二批次", school="山东外贸职业学院", major="市场营销", min_score=300.0, min_rank=400000,
+             plan_count=40),
+    ], key=repr)
+
+
+def test_rounds_are_not_batches(rows: list[Row]) -> None:
+    """一/二/三批次 are 志愿 rounds of 常规批: the batch is 本科批 for a 本科 programme, 专科批 for a 专科 one."""
+    got = {(r.year, r.school, r.major): r for r in rows if isinstance(r, Admission)}
+    sdu = got[(2020, "山东大学", "临床医学")]  # 山东大学 2020 second round: was "专科批 591分"
+    assert nz.batch_label(sdu.batch, "山东", "本科") == "本科批"
+    assert nz.round_of(sdu.batch, "山东") == "later"
+    pku = got[(2020, "北京大学", "中国语言文学类")]
+    assert (nz.batch_label(pku.batch, "山东", "本科"), nz.round_of(pku.batch, "山东")) == ("本科批", "first")
+    trade = got[(2020, "山东外贸职业学院", "市场营销")]  # level carried back from the 2024 file
+    assert (nz.batch_label(trade.batch, "山东", None), nz.round_of(trade.batch, "山东")) == ("专科批", "later")
+    vocational = got[(2020, "苏州托普信息职业技术学院", "会计(校企合作，华道数据处理(苏州)有限公司合作)")]
+    assert nz.batch_label(vocational.batch, "山东", "专科") == "专科批"  # no level in the file: the school's
+    qfnu = got[(2024, "曲阜师范大学", "数学与应用数学(师范类，地方专项计划)")]
+    assert (nz.batch_label(qfnu.batch, "山东", "本科"), nz.round_of(qfnu.batch, "山东")) == ("本科批", "later")
 
 
 def test_score_ranks_overall_column_only(rows: list[Row]) -> None:
@@ -248,8 +270,8 @@ def test_full_source() -> None:
     ]
     assert [(r.min_rank, r.batch) for r in pku] == [(125, "本科一批次")]
     assert {r.batch for r in admissions} == {
-        "一批次", "二批次", "三批次", "本科一批次", "本科二批次", "专科二批次", "专科三批次"
-    }
+        "一批次", "二批次", "三批次", "本科一批次", "本科二批次", "本科三批次", "专科一批次", "专科二批次", "专科三批次"
+    }  # 本科三批次, 专科一批次: 2020–2023 rows whose school-major the 2024 file gives a level
     ranks = {(r.year, r.score): r.rank for r in rows if isinstance(r, ScoreRank)}
     assert ranks[(2024, 696)] == 50
     assert ranks[(2020, 150)] == 524825

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import regions
+from bot.core import places as regions
 from bot.core.answer import Engine
 from bot.core.names import NameIndex
 from bot.core.parse import parse
