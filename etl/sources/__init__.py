@@ -41,6 +41,7 @@ READER_MODULES: tuple[str, ...] = (
     "sichuan_history",
     "hubei_physics",
     "hubei_zhuanke",
+    "botonwa",
 )
 
 
