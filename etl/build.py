@@ -45,6 +45,7 @@ SCORE_TABLE_PRIORITY: tuple[str, ...] = (
     "pypi__mcp-gaokao-rank/",
     "liuxusummer__gaokao-advisor/",
     "liuguanghui0226__gaokao-zhiyuan-site/site/",
+    "botonwa83-byte__gaokao-data/",  # third-party copies: only where no table above exists
 )
 
 
@@ -442,11 +443,11 @@ def _build_school_cutoffs(con: duckdb.DuckDBPyConnection) -> int:
             WHERE special IS NULL AND school_id IS NOT NULL
               AND (min_rank IS NOT NULL OR min_score IS NOT NULL)
         ),
-        has_verified AS (
-            SELECT DISTINCT province, year, track, batch FROM ord WHERE verified
+        has_verified AS (  -- unverified rows fill only the schools no verified row covers
+            SELECT DISTINCT province, year, track, batch, school_id FROM ord WHERE verified
         ),
         usable AS (
-            SELECT o.* FROM ord o LEFT JOIN has_verified h USING (province, year, track, batch)
+            SELECT o.* FROM ord o LEFT JOIN has_verified h USING (province, year, track, batch, school_id)
             WHERE o.verified OR h.province IS NULL
         ),
         ranked AS (

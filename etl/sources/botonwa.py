@@ -193,8 +193,8 @@ def _one_table(
         yield ScoreRank(source, prov, year, track, score, cum, count)
     if slips:
         log.warning("%s: %s: %d rows where cumulative != previous + segment", source, track, slips)
-    for batch, (score, seen) in lines.items():
+    for batch, (line_score, seen) in lines.items():
         if len(seen) > 1:
-            log.info("%s: %s %s: took the line on the highest score, %g; ignored %s", source, track, batch, score,
-                     sorted(seen - {score}, reverse=True))
-        yield ControlLine(source, prov, year, track, batch, score)
+            log.info("%s: %s %s: took the line on the highest score, %g; ignored %s", source, track, batch,
+                     line_score, sorted(seen - {line_score}, reverse=True))
+        yield ControlLine(source, prov, year, track, batch, line_score)
