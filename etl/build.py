@@ -49,6 +49,7 @@ SCORE_TABLE_PRIORITY: tuple[str, ...] = (
     "liuxusummer__gaokao-advisor/",
     "liuguanghui0226__gaokao-zhiyuan-site/site/",
     "immaotianyi__gaokao-volunteer-v2/",  # third-party copies; fills gaps only (陕西/甘肃 2025)
+    "botonwa83-byte__gaokao-data/",  # third-party copies: only where no table above exists (山东 2025)
 )
 # Which batch line wins when several sources give the same province-year-track-batch (DESIGN.md trust order:
 # the authorities' files of #2 first); every other source follows, then #20's copies.
@@ -56,7 +57,7 @@ CONTROL_LINE_PRIORITY: tuple[str, ...] = (
     "/data/admissions/official-",
     "liuguanghui0226__gaokao-zhiyuan-site/site/",
 )
-CONTROL_LINE_LAST: tuple[str, ...] = ("immaotianyi__gaokao-volunteer-v2/",)
+CONTROL_LINE_LAST: tuple[str, ...] = ("immaotianyi__gaokao-volunteer-v2/", "botonwa83-byte__gaokao-data/")
 # Bracketed words that only restate a line's level (高职（专科）, 专科（高职、提前专科）) or its ordinary class.
 # Lines of one category that special_plan() does not name: 戏曲类 (art), 中国消防救援学院, 省际联考.
 _NOT_ORDINARY_LINE = ("戏曲", "消防", "联考", "表(导)演", "表（导）演")
@@ -499,11 +500,11 @@ def _build_school_cutoffs(con: duckdb.DuckDBPyConnection) -> int:
             WHERE programme = 'ordinary' AND round = 'first' AND school_id IS NOT NULL
               AND (min_rank IS NOT NULL OR min_score IS NOT NULL)
         ),
-        has_verified AS (
-            SELECT DISTINCT province, year, track, batch FROM ord WHERE verified
+        has_verified AS (  -- unverified rows fill only the schools no verified row covers
+            SELECT DISTINCT province, year, track, batch, school_id FROM ord WHERE verified
         ),
         usable AS (
-            SELECT o.* FROM ord o LEFT JOIN has_verified h USING (province, year, track, batch)
+            SELECT o.* FROM ord o LEFT JOIN has_verified h USING (province, year, track, batch, school_id)
             WHERE o.verified OR h.province IS NULL
         ),
         ranked AS (

@@ -42,6 +42,7 @@ READER_MODULES: tuple[str, ...] = (
     "hubei_physics",
     "hubei_zhuanke",
     "immaotianyi",
+    "botonwa",
 )
 
 
