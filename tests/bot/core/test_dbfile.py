@@ -118,3 +118,23 @@ def test_a_sqlite_file_is_not_handed_to_an_extension(tmp_path: Path) -> None:
     with pytest.raises(duckdb.Error) as err:
         dbfile.connect(path)
     assert "Could not establish connection" not in str(err.value)  # the failed download of sqlite_scanner
+
+
+async def test_a_reload_onto_a_bad_file_names_the_served_path_and_keeps_serving(tiny_db: Path, tmp_path: Path,
+                                                                                caplog: pytest.LogCaptureFixture) -> None:
+    from bot.core.answer import Engine
+    from bot.telegram.engines import Engines
+
+    db = tmp_path / "live.duckdb"
+    db.write_bytes(tiny_db.read_bytes())
+    engines = Engines(Engine.open(db))
+    replacement = tmp_path / "new.duckdb"
+    _sqlite(replacement)
+    os.replace(replacement, db)  # what a broken build would publish
+    with pytest.raises(DataUnavailable) as err:
+        await engines.reload()
+    assert f"数据库文件 {db} 无法打开（是 SQLite 文件" in str(err.value)  # not the private alias it opened
+    assert engines.current.answer("郑大怎么样").school is not None  # the old engine still answers
+    logged = [r for r in caplog.records if "reload failed" in r.getMessage()]
+    assert logged and all(r.exc_info is None for r in logged)  # one line, no traceback
+    await engines.close()
