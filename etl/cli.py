@@ -115,7 +115,7 @@ def _build(args: argparse.Namespace) -> int:
                       f"{c.get('school_cutoffs', 0):,} school cutoffs, "
                       f"{100 * report.resolved_share:.1f}% of admission rows resolved")
         if build_log is not None and build_log.failure is None:
-            progress.line(f"details: {build_log.baseFilename}")
+            progress.line(f"details: {build_log_path(out)}")
     if build_log is not None and build_log.failure is not None:
         log.warning("build log %s could not be written: %s", build_log.baseFilename, build_log.failure)
     return 0
