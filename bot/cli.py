@@ -74,7 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         return _ask(engine, args.text, as_json=args.json)
     if args.command is None:
         sys.stderr.write("TELEGRAM_BOT_TOKEN 未设置，启动终端对话。设置方法见 README（export TELEGRAM_BOT_TOKEN=...）。\n")
-    return _chat(engine)
+    try:
+        return _chat(engine)
+    except BotError as exc:  # the file was replaced by an unusable one during the chat
+        log.error("%s", exc)
+        return 1
 
 
 def _emit(engine: Engine, text: str, as_json: bool) -> None:

@@ -11,6 +11,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,9 +21,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from etl import duck, shrink
 from etl import normalize as nz
-from etl import shrink
 from etl.collect import Collected, collect
+from etl.guard import disk_full_names, stop_on_signals
 from etl.identity import (
     RENAMES_FILE,
     SHORT_NAMES_FILE,
@@ -31,6 +33,7 @@ from etl.identity import (
     build_catalogue,
     with_campus_aliases,
 )
+from etl.progress import Progress
 from etl.quarantine import quarantine as quarantine_rows
 from etl.rows import Admission, ControlLine, ScoreRank
 from etl.sources import load_readers
@@ -97,6 +100,7 @@ def build(
     short_names: Path | None = SHORT_NAMES_FILE,
     renames: Path | None = RENAMES_FILE,
     allow_shrink: bool = False,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build a database from `sources` into `out`, atomically; the old file survives any failure or shrink."""
     start = time.perf_counter()
@@ -110,27 +114,32 @@ def build(
     tmp = out.with_name(f".{out.name}.building-{os.getpid()}")
     for p in (tmp, Path(str(tmp) + ".wal")):
         p.unlink(missing_ok=True)
-    try:
-        data = collect(sources, list(readers) if readers is not None else load_readers())
-        con = duckdb.connect(str(tmp))
+    # The temporary files are removed (finally) before a signal or a full disk is reported.
+    with stop_on_signals(), disk_full_names(out):
         try:
-            report = _load(con, data, sources, short_names, renames)
-            problems = validate(con)
-            if problems:
-                from etl.errors import ValidationError
+            data = collect(sources, list(readers) if readers is not None else load_readers(), progress)
+            con = duck.connect(tmp)
+            try:
+                with _step(progress, "normalise, resolve schools, derive"):
+                    report = _load(con, data, sources, short_names, renames)
+                with _step(progress, "validate"):
+                    problems = validate(con)
+                if problems:
+                    from etl.errors import ValidationError
 
-                raise ValidationError(problems)
-            shrink.guard(con, out, allow_shrink=allow_shrink)
-            con.execute("CHECKPOINT")
+                    raise ValidationError(problems)
+                shrink.guard(con, out, allow_shrink=allow_shrink)
+                with _step(progress, f"write {out.name}"):
+                    con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, out)
+            _fsync_dir(out.parent)
         finally:
-            con.close()
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-        _fsync_dir(out.parent)
-    finally:
-        for p in (tmp, Path(str(tmp) + ".wal")):
-            p.unlink(missing_ok=True)
+            for p in (tmp, Path(str(tmp) + ".wal")):
+                p.unlink(missing_ok=True)
     seconds = time.perf_counter() - start
     return BuildReport(
         out=out,
@@ -141,6 +150,10 @@ def build(
         skipped=data.skipped,
         size_bytes=out.stat().st_size,
     )
+
+
+def _step(progress: Progress | None, label: str) -> AbstractContextManager[None]:
+    return progress.step(label) if progress is not None else nullcontext()
 
 
 def _remove_stale_temps(out: Path) -> None:

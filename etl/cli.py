@@ -9,9 +9,12 @@ from pathlib import Path
 
 import duckdb
 
+from etl import duck
 from etl.errors import EtlError
+from etl.progress import BuildLog, ConsoleHandler, Progress
 
 log = logging.getLogger("etl")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 DEFAULT_DB = Path("data") / "admissions.duckdb"
 
 
@@ -20,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="python -m etl", description="Build and inspect the gaokao admissions database.")
     p.add_argument("-q", "--quiet", action="store_true", help="only print warnings and errors")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print every detail line (a build always writes them to <database>.build.log)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     b = sub.add_parser("build", help="build the database from the source files (atomic: the old file survives failures)",
@@ -66,8 +71,9 @@ def _db_path(arg: Path | None) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # A build shows compact progress; its detail goes to the build log (and to the terminal with -v).
+    quiet_detail = args.quiet or (args.command == "build" and not args.verbose)
+    logging.basicConfig(level=logging.WARNING if quiet_detail else logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
     try:
         if args.command == "build":
             return _build(args)
@@ -84,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         return fetch.run_manifest(args)
     except EtlError as exc:
         log.error("%s", exc)
-        return 1
+        return exc.exit_code
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -92,25 +98,81 @@ def _build(args: argparse.Namespace) -> int:
 
     sources = args.sources or default_sources()
     out = _db_path(args.out)
-    log.info("building %s from %s", out, sources)
-    report = build(sources, out, allow_shrink=args.allow_shrink)
-    log.info("built %s in %.1fs (%.1f MB)", out, report.seconds, report.size_bytes / 1e6)
-    for table, n in report.counts.items():
-        log.info("  %-16s %9d rows", table, n)
-    log.info("admission rows resolved to a school: %.2f%%", 100 * report.resolved_share)
-    if report.unresolved_top:
-        log.info("most frequent unresolved names: %s",
-                 ", ".join(f"{n} ({c})" for n, c in report.unresolved_top[:15]))
-    for path, reason in sorted(report.skipped.items()):
-        log.info("skipped %s: %s", path, reason)
+    progress = None if args.quiet or args.verbose else Progress(sys.stderr)
+    build_log = _open_build_log(out, progress)
+    try:
+        if progress is not None:
+            progress.line(f"building {out} from {sources}")
+        log.info("building %s from %s", out, sources)
+        report = build(sources, out, allow_shrink=args.allow_shrink, progress=progress)
+        log.info("built %s in %.1fs (%.1f MB)", out, report.seconds, report.size_bytes / 1e6)
+        for table, n in report.counts.items():
+            log.info("  %-16s %9d rows", table, n)
+        log.info("admission rows resolved to a school: %.2f%%", 100 * report.resolved_share)
+        if report.unresolved_top:
+            log.info("most frequent unresolved names: %s",
+                     ", ".join(f"{n} ({c})" for n, c in report.unresolved_top[:15]))
+        for path, reason in sorted(report.skipped.items()):
+            log.info("skipped %s: %s", path, reason)
+    finally:
+        if progress is not None:
+            progress.end()
+        if build_log is not None:
+            logging.getLogger().removeHandler(build_log)
+            build_log.close()
+    if progress is not None:
+        c = report.counts
+        progress.line(f"built {out} in {report.seconds:.0f}s ({report.size_bytes / 1e6:.0f} MB): "
+                      f"{c.get('schools', 0):,} schools, {c.get('admissions', 0):,} admission rows, "
+                      f"{c.get('school_cutoffs', 0):,} school cutoffs, "
+                      f"{100 * report.resolved_share:.1f}% of admission rows resolved")
+        if build_log is not None and build_log.failure is None:
+            progress.line(f"details: {build_log_path(out)}")
+    if build_log is not None and build_log.failure is not None:
+        log.warning("build log %s could not be written: %s", build_log.baseFilename, build_log.failure)
     return 0
+
+
+def build_log_path(out: Path) -> Path:
+    """Where a build of `out` writes its detail: data/admissions.duckdb -> data/admissions.build.log."""
+    return out.with_name(f"{out.stem}.build.log")
+
+
+def _open_build_log(out: Path, progress: Progress | None) -> BuildLog | None:
+    """Send every INFO line to the build log; with a progress display, only warnings to the terminal."""
+    root = logging.getLogger()
+    if progress is not None:  # the bar is lifted before a warning and drawn again after
+        for h in list(root.handlers):
+            root.removeHandler(h)
+        console = ConsoleHandler(progress)
+        console.setFormatter(logging.Formatter(LOG_FORMAT))
+        console.setLevel(logging.WARNING)
+        root.addHandler(console)
+    else:
+        for h in root.handlers:
+            h.setLevel(root.level)
+    root.setLevel(logging.INFO)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handler = BuildLog(str(build_log_path(out)))
+    except OSError as exc:
+        log.warning("build log %s not written: %s", build_log_path(out), exc.strerror or exc)
+        return None
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.addHandler(handler)
+    return handler
 
 
 def _open(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     db = _db_path(args.db)
     if not db.is_file():
         raise EtlError(f"database {db} not found: run `python -m etl build` first")
-    return duckdb.connect(str(db), read_only=True)
+    try:
+        return duck.connect(db, read_only=True)
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise EtlError(f"database {db} cannot be opened ({first}): rebuild it with "
+                       f"`python -m etl build --out {db}`") from exc
 
 
 def _coverage(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 from etl.errors import SourceError
+from etl.progress import Progress
 from etl.rows import Admission, Alias, ControlLine, MajorStrength, SchoolInfo, ScoreRank
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,11 @@ class Collected:
     missing_origins: list[str] = field(default_factory=list)
 
 
-def collect(root: Path, readers: list[ModuleType]) -> Collected:
+def collect(root: Path, readers: list[ModuleType], progress: Progress | None = None) -> Collected:
     """Read every origin folder present under `root`; a bad file raises SourceError."""
     out = Collected()
+    if progress is not None:
+        progress.sources(sum((root / r.ORIGIN).is_dir() for r in readers))
     sinks: dict[type, list] = {  # type: ignore[type-arg]
         Admission: out.admissions,
         ScoreRank: out.score_ranks,
@@ -49,6 +52,8 @@ def collect(root: Path, readers: list[ModuleType]) -> Collected:
             log.warning("source folder missing, skipped: %s", root / origin)
             out.missing_origins.append(origin)
             continue
+        if progress is not None:
+            progress.reading(origin)
         start = time.perf_counter()
         n = 0
         try:
@@ -60,5 +65,8 @@ def collect(root: Path, readers: list[ModuleType]) -> Collected:
             raise
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
             raise SourceError(root / origin, f"reader {reader.__name__} failed: {exc!r}") from exc
-        log.info("read %-58s %9d rows  %5.1fs", origin, n, time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        log.info("read %-58s %9d rows  %5.1fs", origin, n, seconds)
+        if progress is not None:
+            progress.read(origin, n, seconds)
     return out

@@ -15,7 +15,7 @@ from typing import NamedTuple, TypeVar, cast
 
 import duckdb
 
-from bot.core.errors import DataUnavailable
+from bot.core import dbfile
 from bot.core.majors import clean_major
 from bot.core.names import NameEntry
 
@@ -162,12 +162,19 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         if not path.is_file():
-            raise DataUnavailable(f"数据库文件 {path} 不存在，请先运行 `python -m etl build`")
+            raise dbfile.missing(path)
         self.path = path
         self._stat = _stat(path)
         self._lock = threading.Lock()
-        self._con = duckdb.connect(str(path), read_only=True)
-        self._load()
+        try:
+            self._con = dbfile.connect(path)
+        except duckdb.Error as exc:
+            raise dbfile.unusable(path, exc) from exc
+        try:
+            self._load()
+        except duckdb.Error as exc:
+            self._con.close()
+            raise dbfile.unusable(path, exc) from exc
 
     # -- loading -----------------------------------------------------------------
 

@@ -27,7 +27,9 @@ from typing import TypeVar
 
 import duckdb
 
+from bot.core import dbfile
 from bot.core.answer import Answer, Engine
+from bot.core.errors import DataUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +172,11 @@ class Engines:
         self._reload = None
         if not task.cancelled() and task.exception() is not None:
             self._checked = time.monotonic() + RETRY_AFTER_FAILURE
-            log.error("database reload failed, still serving %s", self.current.store.path, exc_info=task.exception())
+            exc = task.exception()
+            if isinstance(exc, DataUnavailable):  # a bad file: its one line says it all
+                log.error("database reload failed, still serving %s: %s", self.current.store.path, exc)
+            else:
+                log.error("database reload failed, still serving %s", self.current.store.path, exc_info=exc)
 
     async def _swap(self) -> bool:
         old = self._slot
@@ -192,6 +198,9 @@ class Engines:
             shutil.copyfile(self.db, alias)
         try:
             return _Slot(Engine.open(alias, old.params)), stat
+        except DataUnavailable as exc:  # name the file the admin knows, not the private alias
+            cause = exc.__cause__
+            raise (dbfile.unusable(self.db, cause) if isinstance(cause, Exception) else exc) from cause
         finally:
             alias.unlink(missing_ok=True)
 
