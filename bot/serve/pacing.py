@@ -53,7 +53,7 @@ class TokenBucket:
     def wait(self, now: float) -> float:
         """Seconds until a token is available (0 when one is)."""
         self._refill(now)
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate.per_second
+        return 0.0 if self.tokens >= 1 - 1e-9 else (1 - self.tokens) / self.rate.per_second  # (rounding)
 
     def take(self, now: float) -> None:
         """Spend one token."""

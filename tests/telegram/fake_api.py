@@ -347,7 +347,8 @@ async def spawn_bot(base_url: str, db: Path, log_file: Path, *, args: Sequence[s
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "GAOKAO_"))}
     env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE=base_url, GAOKAO_ADMIN_IDS=admins, PYTHONUNBUFFERED="1",
-               GAOKAO_OUTBOX=str(log_file.with_suffix(".outbox.sqlite")), **(extra_env or {}))
+               GAOKAO_OUTBOX=str(log_file.with_suffix(".outbox.sqlite")))
+    env.update(extra_env or {})
     with open(log_file, "wb") as err:
         return await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "--db", str(db), *(["-v"] if verbose else []), *args, cwd=str(cwd or log_file.parent), env=env,
