@@ -2,8 +2,8 @@
 
 Telegram allows about 30 messages/s overall, about 1/s in one chat and 20/min in one group. The
 default budgets stay under those figures even when they are read as sliding windows (a bucket of
-capacity c refilled at r/s lets through at most c + W·r messages in any window W): overall 4 + 25/s,
-per chat 1 + 0.9/s, per group 3 + 16/min. A sender first waits for its own chat's budget (so one busy
+capacity c refilled at r/s lets through at most c + W·r messages in any window W), with room for
+network jitter: overall 3 + 24/s, per chat 1 + 0.8/s (1.25 s apart), per group 3 + 16/min. A sender first waits for its own chat's budget (so one busy
 group never holds up other chats), then queues, first come first served, for the overall budget.
 """
 
@@ -30,8 +30,8 @@ class Rate:
 class Limits:
     """The budgets a sender keeps to."""
 
-    overall: Rate = Rate(4, 25.0)
-    chat: Rate = Rate(1, 0.9)
+    overall: Rate = Rate(3, 24.0)
+    chat: Rate = Rate(1, 0.8)
     group: Rate = Rate(3, 16 / 60)
 
 
