@@ -14,7 +14,17 @@ ENV_HELP = """environment (also read from ./.env):
   GAOKAO_DB            database file (default data/admissions.duckdb)
   GAOKAO_SOURCES       sources directory for builds and /refresh
                        (default ../shared/data/sources when it exists, else data/sources)
+  GAOKAO_OUTBOX        file of the outbox, where replies Telegram could not take yet wait
+                       (default: next to the database, e.g. data/admissions.outbox.sqlite)
+  GAOKAO_OUTBOX_RETRY  outbox backoff in seconds: first,most,give-up (default 0.25,60,3600):
+                       retries double from `first` up to `most`; a reply is dropped once
+                       it is `give-up` seconds old
+  GAOKAO_PACING        1 (default): pace sends under Telegram's limits (30/s overall,
+                       1/s per chat, 20/min per group); 0: send at once (benchmarks)
 """
+
+
+OUTBOX_RETRY = (0.25, 60.0, 3600.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +36,9 @@ class Settings:
     admin_ids: frozenset[int] = frozenset()
     db: Path = Path("data") / "admissions.duckdb"
     sources: Path | None = None
+    outbox: Path | None = None  # None: next to the database
+    outbox_retry: tuple[float, float, float] = OUTBOX_RETRY  # first, most, give up after (seconds)
+    pacing: bool = True
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -53,10 +66,41 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path = Path(".env")
                 raise ValueError(f"GAOKAO_ADMIN_IDS: {part!r} is not a Telegram user id")
             ids.add(int(part))
     sources = merged.get("GAOKAO_SOURCES")
+    outbox = merged.get("GAOKAO_OUTBOX")
     return Settings(
         token=merged.get("TELEGRAM_BOT_TOKEN") or None,
         api_base=(merged.get("TELEGRAM_API_BASE") or None),
         admin_ids=frozenset(ids),
         db=Path(merged.get("GAOKAO_DB") or Path("data") / "admissions.duckdb"),
         sources=Path(sources) if sources else None,
+        outbox=Path(outbox) if outbox else None,
+        outbox_retry=_retry(merged.get("GAOKAO_OUTBOX_RETRY", "")),
+        pacing=_flag("GAOKAO_PACING", merged.get("GAOKAO_PACING", "1")),
     )
+
+
+def _retry(text: str) -> tuple[float, float, float]:
+    """GAOKAO_OUTBOX_RETRY: first,most,give-up seconds (missing parts keep their defaults)."""
+    values = list(OUTBOX_RETRY)
+    parts = [p.strip() for p in text.split(",")] if text.strip() else []
+    if len(parts) > 3:
+        raise ValueError(f"GAOKAO_OUTBOX_RETRY: {text!r} has more than three numbers (first,most,give-up)")
+    for i, part in enumerate(parts):
+        try:
+            values[i] = float(part)
+        except ValueError:
+            raise ValueError(f"GAOKAO_OUTBOX_RETRY: {part!r} is not a number of seconds") from None
+        if not 0 < values[i] < 1e7:
+            raise ValueError(f"GAOKAO_OUTBOX_RETRY: {part!r} must be a positive number of seconds")
+    first, most, give_up = values
+    return first, max(first, most), give_up
+
+
+def _flag(name: str, text: str) -> bool:
+    """1/0, yes/no, on/off, true/false."""
+    value = text.strip().lower()
+    if value in ("1", "yes", "on", "true", ""):
+        return True
+    if value in ("0", "no", "off", "false"):
+        return False
+    raise ValueError(f"{name}: {text!r} is not 1 or 0")

@@ -21,6 +21,8 @@ from aiohttp import web
 
 from bot.core.answer import Engine
 from bot.core.errors import BotError
+from bot.serve.outbox import Backoff, Outbound, OutboxError, SqliteOutbox, outbox_path
+from bot.serve.pacing import make_pacer
 from bot.settings import Settings
 from bot.telegram.charts import ChartMaker, find_cjk_font
 from bot.telegram.engines import Engines
@@ -37,25 +39,35 @@ log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 256
 
 
-def make_bot(settings: Settings, policy: RetryPolicy = RetryPolicy()) -> Bot:
-    """A Bot on the retrying session, talking to TELEGRAM_API_BASE when set; plain-text messages."""
+def make_bot(settings: Settings, policy: RetryPolicy = RetryPolicy(), outbound: Outbound | None = None) -> Bot:
+    """A Bot on the retrying, pacing session (queueing to `outbound` when given), talking to TELEGRAM_API_BASE
+    when set; plain-text messages."""
     api = TelegramAPIServer.from_base(settings.api_base) if settings.api_base else PRODUCTION
     assert settings.token is not None
-    return Bot(settings.token, session=RetrySession(policy, api=api), default=DefaultBotProperties(parse_mode=None))
+    session = RetrySession(policy, pacer=make_pacer(settings.pacing), outbound=outbound, api=api)
+    return Bot(settings.token, session=session, default=DefaultBotProperties(parse_mode=None))
+
+
+def open_outbound(settings: Settings, db: Path) -> Outbound:
+    """The outbox file (GAOKAO_OUTBOX, or next to the database) with its backoff, and the pacing."""
+    first, most, give_up = settings.outbox_retry
+    store = SqliteOutbox(settings.outbox or outbox_path(db))
+    return Outbound(store, make_pacer(settings.pacing), Backoff(first, most, give_up))
 
 
 def build_dispatcher(*, settings: Settings, engines: Engines, charts: ChartMaker, refresher: Refresher,
                      paging: Paging = Paging(), limiter: RateLimiter | None = None,
-                     inline_limiter: RateLimiter | None = None) -> Dispatcher:
+                     inline_limiter: RateLimiter | None = None, outbound: Outbound | None = None) -> Dispatcher:
     """The Dispatcher: services by name (dp["engines"] ...), middlewares, routers, start-up and shutdown."""
     dp = Dispatcher(disable_fsm=True, settings=settings, engines=engines, charts=charts, refresher=refresher,
-                    paging=paging, limiter=limiter or RateLimiter(capacity=10, per_second=0.5),
+                    outbound=outbound, paging=paging, limiter=limiter or RateLimiter(capacity=10, per_second=0.5),
                     inline_limiter=inline_limiter or RateLimiter(capacity=30, per_second=2.0))
     dp.update.outer_middleware(EngineMiddleware())
     dp.message.middleware(RateLimitMiddleware("limiter"))
     dp.callback_query.middleware(RateLimitMiddleware("limiter"))
     dp.inline_query.middleware(RateLimitMiddleware("inline_limiter"))
     dp.include_routers(*make_routers())
+    dp.startup.register(_start_outbox)
     dp.startup.register(_register_commands)
     dp.shutdown.register(_close_services)
     return dp
@@ -68,10 +80,20 @@ async def _register_commands(bot: Bot) -> None:
         log.warning("command menu not registered: %s", exc)
 
 
-async def _close_services(refresher: Refresher, charts: ChartMaker, engines: Engines) -> None:
+async def _close_services(refresher: Refresher, charts: ChartMaker, engines: Engines,
+                          outbound: Outbound | None) -> None:
     await refresher.stop()
     charts.close()
     await engines.close()
+    if outbound is not None:
+        await outbound.close()
+
+
+async def _start_outbox(bot: Bot, outbound: Outbound | None) -> None:
+    """Drain what a previous run left in the outbox, and whatever is queued from now on."""
+    if outbound is not None and isinstance(bot.session, RetrySession):
+        session = bot.session
+        await outbound.start(lambda item: session.attempt(bot, item))
 
 
 def run_bot(settings: Settings, db: Path, *, webhook: str | None = None, listen: str = "127.0.0.1:8080",
@@ -81,17 +103,18 @@ def run_bot(settings: Settings, db: Path, *, webhook: str | None = None, listen:
         redact_logs(settings.token)
     try:
         engine = Engine.open(db)
-    except BotError as exc:
+        outbound = open_outbound(settings, db)
+    except (BotError, OutboxError) as exc:
         log.error("%s", exc)
         return 1
-    return asyncio.run(_serve(settings, db, engine, webhook, listen, secret))
+    return asyncio.run(_serve(settings, db, engine, outbound, webhook, listen, secret))
 
 
-async def _serve(settings: Settings, db: Path, engine: Engine, webhook: str | None, listen: str,
-                 secret: str | None) -> int:
-    bot = make_bot(settings)
+async def _serve(settings: Settings, db: Path, engine: Engine, outbound: Outbound, webhook: str | None,
+                 listen: str, secret: str | None) -> int:
+    bot = make_bot(settings, outbound=outbound)
     dp = build_dispatcher(settings=settings, engines=Engines(engine), charts=ChartMaker(find_cjk_font()),
-                          refresher=Refresher(etl_command(settings, db)))
+                          refresher=Refresher(etl_command(settings, db)), outbound=outbound)
     # Everything built so far (aiogram's models, the engine's tables) lives as long as the process: keep
     # it out of the garbage collector's full passes, which otherwise stall the loop for 100+ ms under load.
     gc.collect()

@@ -54,12 +54,14 @@ def _years(ys: tuple[int, ...]) -> str:
     return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 and list(ys) == list(range(ys[0], ys[-1] + 1)) else "、".join(map(str, ys))
 
 
-def info_text(c: Coverage) -> str:
-    """The /datainfo reply."""
+def info_text(c: Coverage, waiting: int | None = None) -> str:
+    """The /datainfo reply; `waiting` is the number of replies in the outbox, when there is one."""
     lines = [f"数据版本：{c.built_at or '未知'}"]
     lines += [f"{LABELS.get(k, k)}：{n:,}" for k, n in c.counts.items()]
     lines.append(f"覆盖省份：{len(c.provinces)} 个（院校录取线的科类；一分一段表的年份）")
     lines += [f"  {p}：{'/'.join(t) or '—'}；{_years(y)}" for p, (t, y) in c.provinces.items()]
+    if waiting is not None:
+        lines.append(f"待发送的回复：{waiting:,}" + ("（Telegram 暂时未接收或正在排队，会自动重发）" if waiting else ""))
     return "\n".join(lines)
 
 

@@ -2,8 +2,11 @@
 
 It serves `/bot{token}/{method}` like api.telegram.org: getUpdates long-polls a queue of updates
 the test pushes; send/edit/answer methods are recorded and answered with plausible objects.
-Faults queued per method ("429", "500", "drop") hit the next calls *before* they are processed,
-so a retried request is recorded exactly once. Also used by benchmarks/bench_telegram.py.
+Faults queued per method ("429", "500", "drop", "403", "400") hit the next calls *before* they are
+processed, so a retried request is recorded exactly once. `outage(method, seconds)` answers 502 for
+a while; `enforce(Limits())` answers 429 with retry_after once a chat, a group or the bot as a whole
+goes over Telegram's limits (counted as sliding windows over accepted sends; every 429 is kept in
+`limited`). Also used by benchmarks/bench_telegram.py and benchmarks/bench_outbox.py.
 """
 
 from __future__ import annotations
@@ -28,6 +31,16 @@ BOT_USERNAME = "gaokao_test_bot"
 TEXT_FIELDS = frozenset({"text", "caption", "query", "callback_query_id", "inline_query_id", "secret_token", "url",
                          "description", "offset_text"})
 RETRY_AFTER = 1
+LIMITED_METHODS = frozenset({"sendMessage", "sendPhoto"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's limits as sliding windows: (messages, seconds) overall, per chat, per group."""
+
+    overall: tuple[int, float] = (30, 1.0)
+    chat: tuple[int, float] = (1, 1.0)
+    group: tuple[int, float] = (20, 60.0)
 
 
 @dataclass
@@ -54,6 +67,10 @@ class FakeBotAPI:
         self._faults: dict[str, deque[str]] = defaultdict(deque)
         self._next_update = 1
         self._next_message = 1000
+        self.limited: list[tuple[str, int | str]] = []  # (method, chat) answered 429 by `enforce`
+        self._limits: Limits | None = None
+        self._sends: dict[Any, deque[float]] = defaultdict(deque)  # window key -> accepted send times
+        self._down_until: dict[str, float] = {}
         self._wakeup = asyncio.Event()
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -97,6 +114,14 @@ class FakeBotAPI:
         """The next calls of `method` fail with these faults, in order: "429", "500" or "drop"."""
         self._faults[method].extend(faults)
 
+    def enforce(self, limits: Limits | None = Limits()) -> None:
+        """Answer sends over these limits with 429 and retry_after (None: stop enforcing)."""
+        self._limits = limits
+
+    def outage(self, method: str, seconds: float) -> None:
+        """`method` answers 502 Bad Gateway for the next `seconds` (calls are kept in `faulted`)."""
+        self._down_until[method] = time.monotonic() + seconds
+
     def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:
         """Recorded calls, optionally of one method and/or to one chat."""
         return [c for c in self.calls if (method is None or c.method == method)
@@ -131,8 +156,17 @@ class FakeBotAPI:
             fault = faults.popleft()
             self.faulted.append((method, fault))
             return self._fault(request, fault)
+        if time.monotonic() < self._down_until.get(method, 0.0):
+            self.faulted.append((method, "outage"))
+            return _error(502, "Bad Gateway")
         if method == "getUpdates":
             return _ok(await self._get_updates(params))
+        if self._limits is not None and method in LIMITED_METHODS:
+            wait = self._over_limit(params.get("chat_id"))
+            if wait:
+                self.limited.append((method, params.get("chat_id") or 0))
+                return web.json_response({"ok": False, "error_code": 429, "parameters": {"retry_after": wait},
+                                          "description": f"Too Many Requests: retry after {wait}"}, status=429)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, "Not Found: method not found")
@@ -140,7 +174,33 @@ class FakeBotAPI:
         self._changed.set()
         return _ok(handler(params))
 
+    def _over_limit(self, chat: Any) -> int:
+        """Seconds to wait when a send to `chat` now would break a limit; else record it and return 0."""
+        assert self._limits is not None
+        now = time.monotonic()
+        group = isinstance(chat, str) or (isinstance(chat, int) and chat < 0) or \
+            self.chat_types.get(chat, "private") != "private"
+        windows = [("overall", self._limits.overall), (("chat", chat), self._limits.chat)]
+        if group:
+            windows.append((("group", chat), self._limits.group))
+        wait = 0.0
+        for key, (most, span) in windows:
+            times = self._sends[key]
+            while times and times[0] <= now - span:
+                times.popleft()
+            if len(times) >= most:
+                wait = max(wait, times[0] + span - now)
+        if wait > 0:
+            return max(1, int(wait + 0.999))
+        for key, _ in windows:
+            self._sends[key].append(now)
+        return 0
+
     def _fault(self, request: web.Request, fault: str) -> web.StreamResponse:
+        if fault == "403":
+            return _error(403, "Forbidden: bot was blocked by the user")
+        if fault == "400":
+            return _error(400, "Bad Request: chat not found")
         if fault == "429":
             return web.json_response({"ok": False, "error_code": 429, "parameters": {"retry_after": RETRY_AFTER},
                                       "description": f"Too Many Requests: retry after {RETRY_AFTER}"}, status=429)
@@ -280,10 +340,15 @@ def free_port() -> int:
 
 async def spawn_bot(base_url: str, db: Path, log_file: Path, *, args: Sequence[str] = ("run",),
                     token: str = TOKEN, admins: str = "", cwd: Path | None = None,
-                    verbose: bool = True) -> asyncio.subprocess.Process:
-    """`python -m bot --db DB [-v] run ...` with TELEGRAM_API_BASE at the fake server; stderr to `log_file`."""
+                    verbose: bool = True, extra_env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
+    """`python -m bot --db DB [-v] run ...` with TELEGRAM_API_BASE at the fake server; stderr to `log_file`.
+
+    Each bot gets its own outbox next to its log (GAOKAO_OUTBOX), unless `extra_env` names one.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "GAOKAO_"))}
-    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE=base_url, GAOKAO_ADMIN_IDS=admins, PYTHONUNBUFFERED="1")
+    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE=base_url, GAOKAO_ADMIN_IDS=admins, PYTHONUNBUFFERED="1",
+               GAOKAO_OUTBOX=str(log_file.with_suffix(".outbox.sqlite")))
+    env.update(extra_env or {})
     with open(log_file, "wb") as err:
         return await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "--db", str(db), *(["-v"] if verbose else []), *args, cwd=str(cwd or log_file.parent), env=env,

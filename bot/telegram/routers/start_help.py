@@ -6,6 +6,7 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
+from bot.serve.outbox import Outbound
 from bot.telegram.datainfo import coverage, info_text
 from bot.telegram.engines import Core
 from bot.telegram.replies import reply_to, send_parts
@@ -18,9 +19,10 @@ async def on_help(message: Message, bot: Bot) -> None:
     await send_parts(bot, message.chat.id, [full_help(me.username)], reply_to=reply_to(message))
 
 
-async def on_datainfo(message: Message, bot: Bot, core: Core) -> None:
-    """Data version (build time) and coverage."""
-    text = info_text(coverage(core.engine.store))
+async def on_datainfo(message: Message, bot: Bot, core: Core, outbound: Outbound | None = None) -> None:
+    """Data version (build time), coverage, and the replies waiting in the outbox."""
+    waiting = await outbound.waiting() if outbound is not None else None
+    text = info_text(coverage(core.engine.store), waiting)
     await send_parts(bot, message.chat.id, [text], reply_to=reply_to(message))
 
 
