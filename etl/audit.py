@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.labels import bachelor_labelled_zhuanke_by_province, unclassified_label_rows
+from etl.labels import bachelor_labelled_zhuanke_by_province, elite_in_zhuanke_by_province, unclassified_label_rows
 from etl.quarantine import LINE_LEVEL_SQL, NOT_A_BATCH_FLOOR_SQL, below_line_sql
 
 log = logging.getLogger(__name__)
@@ -144,6 +144,7 @@ CHECKS: list[Check] = [
     Check("truncated 一分一段 tables (by province)", False, truncated_by_province),
     Check("ranks beyond the cohort (by province-year-track)", True, ranks_beyond_cohorts),
     Check("本科 programmes labelled 专科 (by province)", True, bachelor_labelled_zhuanke_by_province),
+    Check("211/985 rows in a 专科 batch (some run 高职 programmes; by province)", False, elite_in_zhuanke_by_province),
     Check("province-year-tracks with a 一分一段 table but no line", False, missing_lines),
 ]
 

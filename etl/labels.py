@@ -95,17 +95,24 @@ def bachelor_labelled_zhuanke(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def bachelor_labelled_zhuanke_by_province(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
-    """Per province, admission rows in a 专科 batch that are evidently 本科 programmes.
+    """Per province, admission rows labelled 专科 whose own batch text says 本科 (and not 专科/高职)."""
+    rows = con.execute("""
+        SELECT province, count(*) FROM admissions
+        WHERE batch_level = '专科'
+          AND batch_raw LIKE '%本科%' AND batch_raw NOT LIKE '%专科%' AND batch_raw NOT LIKE '%高职%'
+        GROUP BY ALL ORDER BY 1
+    """).fetchall()
+    return [(str(p), int(n)) for p, n in rows]
 
-    Evident: the batch text says 本科 and not 专科/高职, or the school is a 211/985 university (they
-    run no 专科 programmes). A 本科 school's 专科 row is otherwise legitimate (深圳职业技术大学 ...).
+
+def elite_in_zhuanke_by_province(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Per province, 专科-batch rows of 211/985 universities: to look at, not errors by themselves.
+
+    Some run real 高职 programmes (石河子大学, 延边大学 ...), so this is shown, not required to be zero.
     """
     rows = con.execute("""
-        SELECT a.province, count(*) FROM admissions a
-        LEFT JOIN schools s ON s.school_id = a.school_id
-        WHERE a.batch_level = '专科'
-          AND (a.batch_raw LIKE '%本科%' AND a.batch_raw NOT LIKE '%专科%' AND a.batch_raw NOT LIKE '%高职%'
-               OR coalesce(s.is211, FALSE))
+        SELECT a.province, count(*) FROM admissions a JOIN schools s USING (school_id)
+        WHERE a.batch_level = '专科' AND (s.is211 OR s.is985)
         GROUP BY ALL ORDER BY 1
     """).fetchall()
     return [(str(p), int(n)) for p, n in rows]

@@ -56,7 +56,7 @@ def batch_label(text: str | None, province_name: str | None = None, school_level
     """Normalise a batch label: 本科提前批, 本科一批, 本科二批, 本科三批, 本科批, 专科提前批, 专科批.
 
     `school_level` (本科/专科/职业本科 from the catalogue) decides the level when the text names none
-    and the province's batch text is a round (Shandong's 一/二/三批次).
+    and the province's batch text is a round (Shandong's 一/二/三批次) or a mixed segment (Zhejiang's 二段).
     """
     t = unicodedata.normalize("NFKC", str(text or "")).strip()
     if "特殊类型" in t or "特控" in t:
@@ -66,6 +66,10 @@ def batch_label(text: str | None, province_name: str | None = None, school_level
         # batches: the level is the programme's (本科/专科 when the row says so, else the school's).
         if "专科" in t or ("本科" not in t and school_level == "专科"):
             return "专科批"
+        return "本科批"
+    if (province_name == "浙江" and "二段" in t and school_level in ("本科", "职业本科")
+            and not any(k in t for k in ("专科", "高职", "高专"))):
+        # Zhejiang's 平行录取二段 admits the 本科 programmes below 一段 (and 专科 ones): a 本科 school's row is 本科.
         return "本科批"
     zk = any(k in t for k in ("专科", "高职", "高专", "二段", "三段")) and "本科" not in t
     if "提前" in t:

@@ -51,6 +51,7 @@ REASONS: dict[str, str] = {
     "conflicting_duplicate": "the same row from a less trusted source with different values",
     "below_control_line": f"ordinary row more than {LINE_TOLERANCE:g} points below its batch's control line",
     "year_outlier": f"school-year more than {YEAR_FACTOR:g}x away from the school's other years in rank share",
+    "rank_beyond_cohort": "a published rank larger than everyone in that year's 一分一段 table",
 }
 
 _KEY = ("province", "year", "track", "batch", "campus", "grp", "major", "level")
@@ -63,6 +64,7 @@ def quarantine(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         ("conflicting_duplicate", _pick_conflicting_duplicates),
         ("below_control_line", _pick_below_line),
         ("year_outlier", _pick_year_outliers),
+        ("rank_beyond_cohort", _pick_ranks_beyond_cohort),
     ]
     moved: dict[str, int] = {}
     for reason, pick in checks:
@@ -147,6 +149,18 @@ def _pick_below_line(con: duckdb.DuckDBPyConnection) -> None:
         "a.rid, concat(a.province, ' ', a.year, ' ', a.track, ' ', a.batch, ' ', a.school_raw, "
         "coalesce(' ' || a.major, ''), ': ', a.min_score, ' below the ', a.line_of, ' line ', a.line, "
         "' (', a.source_file, ')') AS detail"))
+
+
+def _pick_ranks_beyond_cohort(con: duckdb.DuckDBPyConnection) -> None:
+    """Rows whose rank exceeds the whole cohort of their table: no student can hold such a rank."""
+    con.execute("""
+        CREATE TEMP TABLE q_pick AS
+        SELECT a.rowid AS rid,
+               concat(a.province, ' ', a.year, ' ', a.track, ' ', a.batch, ' ', a.school_raw, coalesce(' ' || a.major, ''),
+                      ': rank ', a.min_rank, ' beyond the cohort of ', h.size, ' (', a.source_file, ')') AS detail
+        FROM admissions a JOIN cohorts h USING (province, year, track)
+        WHERE a.min_rank > h.size
+    """)
 
 
 def _pick_year_outliers(con: duckdb.DuckDBPyConnection) -> None:

@@ -22,7 +22,8 @@ def _db(tmp_path: Path) -> duckdb.DuckDBPyConnection:
         ("华中科技大学", "本科一批", "本科", "本科一批", 1, "ordinary", None, 650),
         ("华中科技大学(八八计划)", "本科一批", "本科", "本科一批", 1, "ordinary", None, 640),
         ("华中科技大学(武汉市)", "本科一批", "本科", "本科一批", 1, "ordinary", None, 640),
-        ("华中科技大学", "专科批", "专科", "专科批", 1, "ordinary", None, 591),  # a 985 in 专科: wrong
+        ("华中科技大学", "专科批", "专科", "专科批", 1, "ordinary", None, 591),  # a 985 in 专科: shown, not counted
+        ("华中科技大学", "专科批", "专科", "本科一批次", 1, "ordinary", None, 592),  # batch text says 本科: wrong
         ("郑州铁路职业技术学院", "专科批", "专科", "高职（专科）批", 2, "ordinary", None, 420),  # a 专科 school: fine
     ]
     for raw, batch, level, batch_raw, sid, prog, label, score in rows:
@@ -42,4 +43,6 @@ def test_label_rows_and_unclassified(tmp_path: Path) -> None:
 
 
 def test_bachelor_labelled_zhuanke(tmp_path: Path) -> None:
-    assert labels.bachelor_labelled_zhuanke(_db(tmp_path)) == 1
+    con = _db(tmp_path)
+    assert labels.bachelor_labelled_zhuanke(con) == 1
+    assert labels.elite_in_zhuanke_by_province(con) == [("河南", 2)]

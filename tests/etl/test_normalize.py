@@ -151,3 +151,10 @@ def test_classify_programme(texts: tuple[str | None, ...], programme: str, label
 )
 def test_neutral_remark(remark: str, neutral: bool) -> None:
     assert nz.neutral_remark(remark) is neutral
+
+
+def test_zhejiang_second_segment_follows_the_school_level() -> None:
+    assert nz.batch_label("平行录取二段", "浙江", "本科") == "本科批"  # 中国药科大学 2017 in 二段 is a 本科 programme
+    assert nz.batch_label("平行录取二段", "浙江", "专科") == "专科批"
+    assert nz.batch_label("平行录取二段", "浙江") == "专科批"  # a line: no school to decide by
+    assert nz.batch_label("普通类二段", "山东", "本科") == "专科批"  # Shandong's 二段 is its 专科 segment

@@ -74,6 +74,7 @@ def test_each_reason_quarantines_its_row_and_keeps_the_rest(built: Path) -> None
         ("广州大学", 2024, "202"): "below_control_line",
         ("郑州大学", 2024, "201"): "conflicting_duplicate",
         ("北京大学", 2023, "201"): "year_outlier",
+        ("清华大学", 2022, "201"): "rank_beyond_cohort",
     }
     con = duckdb.connect(str(built), read_only=True)
     kept = con.execute("SELECT school_raw, year, grp, min_score, min_rank, quality FROM admissions "
@@ -101,13 +102,13 @@ def test_quarantine_mirrors_the_admissions_columns(built: Path) -> None:
 def test_coverage_section_counts_by_reason_and_province(built: Path) -> None:
     text = quarantine.render_markdown(duckdb.connect(str(built), read_only=True))
     assert "| Reason | Total | 广东 |" in text
-    assert "| year_outlier:" in text and text.count("| 1 | 1 |") == 3
+    assert "| year_outlier:" in text and "| rank_beyond_cohort:" in text and text.count("| 1 | 1 |") == 4
 
 
 def test_audit_passes_on_the_fixture_and_fails_on_a_must_be_zero_check(built: Path, tmp_path: Path) -> None:
     results = {r.check.name: r for r in audit.run(duckdb.connect(str(built), read_only=True))}
     assert not any(r.failed for r in results.values())
-    assert results["quarantined rows (by reason)"].total == 3
+    assert results["quarantined rows (by reason)"].total == 4
     # 2021–2023 have tables and no lines: both levels missing, three years each
     assert results["province-year-tracks with a 一分一段 table but no line"].classes == [("专科 line, 广东", 3),
                                                                                      ("本科 line, 广东", 3)]
