@@ -13,7 +13,11 @@ from dataclasses import dataclass
 
 import duckdb
 
-from etl.labels import bachelor_labelled_zhuanke_by_province, elite_in_zhuanke_by_province, unclassified_label_rows
+from etl.labels import (
+    bachelor_labelled_zhuanke_by_province,
+    elite_in_zhuanke_by_province,
+    unclassified_label_rows,
+)
 from etl.quarantine import LINE_LEVEL_SQL, NOT_A_BATCH_FLOOR_SQL, below_line_sql
 
 log = logging.getLogger(__name__)
