@@ -132,3 +132,16 @@ async def test_tier_buttons_keep_the_list_filters(h: Harness) -> None:
     assert data == TierCb(p="河南", k="物理类", r=100, t="保", m="o", f="h").pack()
     sent = await h.press(data)
     assert "郑州大学" in sent[0].text and "重庆大学" not in sent[0].text
+
+
+async def test_forged_buttons_get_a_short_notice(paged: Harness) -> None:
+    good = TierCb(p="河南", k="物理类", r=241, t="保", m="v")
+    forged = [good.pack().replace(":0:v:", ":-1:v:"), good.pack().replace(":0:v:", ":1000000000:v:"),
+              good.pack().replace(":241:", ":-5:"), good.pack().replace(":v:", ":x:"),
+              good.pack().replace("河南", "<b>"), good.pack().replace(":0:v:", ":50:v:"),  # page beyond the list
+              good.model_copy(update={"m": "c", "a": 999_999}).pack(),  # a first school not in the tier
+              "h:-3:", "c:2:3::7", "c:0:3::0"]
+    for data in forged:
+        sent = await paged.press(data)
+        assert len(sent) == 1 and isinstance(sent[0], AnswerCallbackQuery), data
+        assert sent[0].text == "按钮数据无效，已忽略。" and not sent[0].show_alert, data
