@@ -16,7 +16,8 @@ from pydantic import Field, field_validator
 from bot.core.answer import Answer
 from bot.core.parse import MAX_RANK
 
-TIERS = ("冲", "稳", "保")
+Tier = Literal["冲", "稳", "保"]
+TIERS: tuple[Tier, ...] = ("冲", "稳", "保")
 
 # Every field of a button is range-checked when it is read back: Telegram hands back whatever a client sends, so a
 # forged button (page -1 or 10⁹, rank -5, an unknown mode) fails to unpack and gets a short notice (routers/callbacks).
@@ -33,7 +34,7 @@ class TierCb(CallbackData, prefix="t"):
     k: Literal["物理类", "历史类", "理科", "文科", "综合"]  # track used
     r: Annotated[int, Field(ge=1, le=MAX_RANK)]  # rank
     y: Annotated[int, Field(ge=0, le=2049)] = 0  # year asked, 0 = latest
-    t: Literal["冲", "稳", "保"] = "冲"
+    t: Tier = "冲"
     n: Annotated[int, Field(ge=0, le=MAX_PAGE)] = 0  # page
     m: Literal["o", "v", "c"] = "v"
     a: Annotated[int, Field(ge=0, le=2_147_483_647)] = 0  # in "c" mode: the first school chosen
