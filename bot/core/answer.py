@@ -162,7 +162,7 @@ class Engine:
         if rank > table.size and not table.truncated:
             return (f"位次{rank:,}超过{table.year}年{prov}{track_used}的考生总数{table.size:,}（一分一段表的最后一名，"
                     f"{table.low}分），不是该年{prov}{track_used}考生能有的位次，所以既换算不出分数，也排不出冲/稳/保。"
-                    f"请核对位次（在1到{table.size:,}之间），例如“{prov} {track_used} 位次{_example_rank(table.size)}”。")
+                    f"请核对位次（在1到{table.size:,}之间；往年的位次请写明年份），例如“{prov} {track_used} 位次{_example_rank(table.size)}”。")
         if rank > table.size:
             notes.append(f"您的位次在{table.year}年一分一段表最后一名（位次{table.size:,}）之后：下面的冲/稳/保只按往年录取"
                          "位次直接比较，没有换算分数。")
