@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import sys
@@ -96,8 +97,10 @@ def _ask(engine: Engine, text: str, *, as_json: bool) -> int:
     if text != "-":
         _emit(engine, text, as_json)
         return 0
-    for line in sys.stdin:
-        _emit(engine, line.rstrip("\n"), as_json)
+    # Read bytes and decode leniently: one bad byte (a non-UTF-8 terminal, a cut file) must not stop the rest.
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    for line in stdin:
+        _emit(engine, line.rstrip("\r\n"), as_json)
         sys.stdout.flush()
     return 0
 

@@ -23,6 +23,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from etl import duck, shrink
 from etl import normalize as nz
+from etl.cohorts import mark_truncated
 from etl.collect import Collected, collect
 from etl.guard import disk_full_names, stop_on_signals
 from etl.identity import (
@@ -203,6 +204,7 @@ def _load(
     tables = _choose_score_tables(data.score_ranks)
     n_ranks = _load_score_ranks(con, tables)
     n_lines = _load_control_lines(con, data.control_lines)
+    mark_truncated(con)
     resolved, total, unresolved = _load_admissions(con, data.admissions, resolver)
     catalogue = with_campus_aliases(catalogue, resolver.cache)
     _load_schools(con, catalogue)
@@ -282,13 +284,14 @@ def _monotonic(table: Sequence[ScoreRank]) -> bool:
 
 def _load_score_ranks(con: duckdb.DuckDBPyConnection, tables: dict[tuple[str, int, str], list[ScoreRank]]) -> int:
     cols: dict[str, list[object]] = {k: [] for k in ("province", "year", "track", "score", "rank", "count", "source_file")}
-    coh: dict[str, list[object]] = {k: [] for k in ("province", "year", "track", "size", "min_score", "max_score", "source_file")}
+    coh: dict[str, list[object]] = {k: [] for k in ("province", "year", "track", "size", "min_score", "max_score", "source_file",
+                                                    "truncated")}
     for (prov, year, track), table in tables.items():
         for r in table:
             for k, v in zip(cols, (prov, year, track, r.score, r.rank, r.count, r.source_file), strict=True):
                 cols[k].append(v)
         summary: tuple[object, ...] = (prov, year, track, table[-1].rank, table[-1].score, table[0].score,
-                                       table[0].source_file)
+                                       table[0].source_file, False)  # set by cohorts.mark_truncated
         for k, val in zip(coh, summary, strict=True):
             coh[k].append(val)
     _insert(con, "cohorts", coh)

@@ -44,7 +44,8 @@ CREATE TABLE cohorts (
     size INTEGER NOT NULL,    -- the 一分一段 tail: everyone ranked in that table
     min_score INTEGER NOT NULL,
     max_score INTEGER NOT NULL,
-    source_file VARCHAR NOT NULL
+    source_file VARCHAR NOT NULL,
+    truncated BOOLEAN NOT NULL  -- the table stops before its cohort's end (above the 专科 line): size is not the cohort
 );
 
 CREATE TABLE control_lines (

@@ -1,7 +1,8 @@
 """A tiny real admissions database written by hand, for tests of the bot.
 
 Henan 理科 2023–2024 and 物理类 2025, a handful of schools; numbers are made up but shaped
-like the real tables (cohort ~ 1,000 students, monotonic 一分一段).
+like the real tables (cohort ~ 1,000 students, monotonic 一分一段). 江苏 物理类 has a full 2024 table
+(700–200, 1,001 students) and a 2026 table that stops at its 本科 line 456 (489 students, truncated).
 """
 
 from __future__ import annotations
@@ -70,7 +71,15 @@ def make_tiny_db(path: Path) -> Path:
         rows = _table(700, 1000)
         con.executemany("INSERT INTO score_ranks VALUES ('河南', ?, ?, ?, ?, NULL, 'tiny')",
                         [(year, track, s, r) for s, r in rows])
-        con.execute("INSERT INTO cohorts VALUES ('河南', ?, ?, ?, 300, 700, 'tiny')", [year, track, rows[-1][1]])
+        con.execute("INSERT INTO cohorts VALUES ('河南', ?, ?, ?, 300, 700, 'tiny', FALSE)", [year, track, rows[-1][1]])
+    # 江苏 物理类: a full 2024 table down to 200, and a 2026 table that stops at its 本科 line (truncated).
+    for year, low, truncated in ((2024, 200, False), (2026, 456, True)):
+        rows = [(score, 2 * (700 - score) + 1) for score in range(700, low - 1, -1)]
+        con.executemany("INSERT INTO score_ranks VALUES ('江苏', ?, '物理类', ?, ?, NULL, 'tiny')",
+                        [(year, sc, r) for sc, r in rows])
+        con.execute("INSERT INTO cohorts VALUES ('江苏', ?, '物理类', ?, ?, 700, 'tiny', ?)",
+                    [year, rows[-1][1], low, truncated])
+    con.execute("INSERT INTO control_lines VALUES ('江苏', 2026, '物理类', '本科批', '本科批', 456, 'tiny')")
     for year, track, lines in ((2024, "理科", (("本科一批", 511), ("本科二批", 396), ("专科批", 185))),
                                (2025, "物理类", (("本科批", 427), ("专科批", 185)))):
         for batch, score in lines:

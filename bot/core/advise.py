@@ -24,7 +24,6 @@ LEVELS: tuple[str, ...] = ("本科", "专科")
 WEAK_UNSAFE = "unsafe"  # 保 is the safest unit whose latest cutoff admitted the rank, though not safe by the bands
 WEAK_UNREACHED = "unreached"  # no unit's latest cutoff reached the rank: 保 is the one most likely to admit it
 SAFE_KEEP = 2  # 保 schools always shown (when there are that many), however far below the user
-TAIL_SHARE = 0.5  # a 一分一段 table whose lowest score is above this share of its top score is truncated
 
 UnitKey = tuple[int, str | None, str]  # school_id, campus, batch level
 History = dict[UnitKey, dict[int, Cutoff]]
@@ -474,9 +473,10 @@ def reaches_tail(store: Store, province: str, year: int, track: str) -> bool:
 
     Some published tables stop at the 本科 line (江苏 2023 and 2025 end at 448-482 of 750): their last
     rank counts only the students above it, and scaling by it would move every rank by tens of percent.
+    The build marks them (`cohorts.truncated`, etl/cohorts.py).
     """
     table = store.table(province, track, year)
-    return table is not None and bool(table.scores) and table.scores[-1] <= TAIL_SHARE * table.scores[0]
+    return table is not None and bool(table.scores) and not table.truncated
 
 
 def shortlist(

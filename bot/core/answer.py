@@ -92,11 +92,16 @@ class Engine:
         if q.intent == "lines":
             return self.lines(q)
         problem = None
-        if "no-rank-or-score" in q.notes:  # a province or track, but no usable number
+        bad = [n.partition(": ")[2] for n in q.notes if n.startswith("bad-number: ")]
+        if bad:  # "-5000", "1e308": say why it is not used, and what works
+            problem = (f"“{bad[0]}”不能是位次或分数：位次是从1开始的正整数，分数是0到750（海南900）之间的数。"
+                       "请这样写：“河南 理科 位次4.5万”或“河南 理科 580分”。")
+        elif "no-rank-or-score" in q.notes:  # a province or track, but no usable number
             said = " ".join(x for x in (q.province, q.track) if x)
             problem = (f"看到了“{said}”，但没有看出您的位次或分数。位次直接写数字（如“447200”“位次4.5万”），"
                        "分数带上“分”（如“580分”）。")
-        return Answer(intent="help", query=_query_dict(q), notes=user_notes(q.notes), problem=problem)
+        notes = user_notes([n for n in q.notes if not (bad and n.startswith("bad-number: "))])
+        return Answer(intent="help", query=_query_dict(q), notes=notes, problem=problem)
 
     # -- reach -------------------------------------------------------------------------
 
@@ -148,17 +153,46 @@ class Engine:
             notes.append(f"没有{q.year}年{prov}{track_used}的一分一段表，按{table.year}年计算。")
         rank = q.rank
         if rank is None and q.score is not None:
-            rank = table.rank_of(q.score)
-            notes.append(f"{q.score:g}分按{table.year}年{prov}{track_used}一分一段表约合位次{rank:,}。")
+            converted = self._rank_of_score(prov, track_used, table, q.score, notes)
+            if isinstance(converted, str):
+                return converted
+            table, rank = converted
         if rank is None:
             return "没有看出您的位次或分数，请写成“河南 理科 447200”或“河南 理科 580分”。"
+        if rank > table.size and not table.truncated:
+            return (f"位次{rank:,}超过{table.year}年{prov}{track_used}的考生总数{table.size:,}（一分一段表的最后一名，"
+                    f"{table.low}分），不是该年{prov}{track_used}考生能有的位次，所以既换算不出分数，也排不出冲/稳/保。"
+                    f"请核对位次（在1到{table.size:,}之间；往年的位次请写明年份），例如“{prov} {track_used} 位次{_example_rank(table.size)}”。")
         if rank > table.size:
-            notes.append(f"位次{rank:,}超过{table.year}年{prov}{track_used}一分一段表的总人数{table.size:,}。")
+            notes.append(f"您的位次在{table.year}年一分一段表最后一名（位次{table.size:,}）之后：下面的冲/稳/保只按往年录取"
+                         "位次直接比较，没有换算分数。")
         qd["rank"] = rank
         qd["score"] = q.score
         qd["table_year"] = table.year
         qd["cohort"] = table.size
+        qd["table_truncated"] = table.truncated
         return prov, track_used, table, rank
+
+    def _rank_of_score(self, prov: str, track: str, table: ScoreTable, score: float,
+                       notes: list[str]) -> tuple[ScoreTable, int] | str:
+        """The table and rank a score converts to, or why it cannot be: a score below a table's lowest score
+        uses an earlier full table, named as such, and is never placed at the table's end."""
+        where = f"{table.year}年{prov}{track}一分一段表"
+        if score < table.low:
+            full = self.store.full_table(prov, track, table.year, score=score)
+            cut = f"{score:g}分低于{where}内的最低分{table.low}分（位次约{facts.wan(table.size)}之后）"
+            if full is None:
+                return f"{cut}，{'该表只列到' + str(table.low) + '分，' if table.truncated else ''}没有覆盖这个分数的一分一段表，无法换算位次。"
+            rank = full.rank_of(score)
+            notes.append(f"{cut}，改按{full.year}年{prov}{track}的完整一分一段表换算：约合{full.year}年位次{rank:,}"
+                         f"（这是{full.year}年的表，不是{table.year}年的）。")
+            return full, rank
+        rank = table.rank_of(score)
+        if score > table.high:
+            notes.append(f"{score:g}分高于{where}内的最高分{table.high}分，按最高分的位次{rank:,}计算（实际位次只会更靠前）。")
+        else:
+            notes.append(f"{score:g}分按{where}约合位次{rank:,}。")
+        return table, rank
 
     def _ladder(self, prov: str, track: str, year: int) -> Ladder:
         key = (prov, track, year)
@@ -330,6 +364,12 @@ def _pick(m: Mention) -> int | list[str]:
     return m.candidates[0].school_id
 
 
+def _example_rank(size: int) -> str:
+    """A rank inside a cohort of `size`, written the way people write it (位次28万, 位次4,500)."""
+    half = size // 2
+    return f"{half // 10_000}万" if half >= 10_000 else f"{max(1, half):,}"
+
+
 def _track_used(track: str | None, province: str | None, year: int, notes: list[str]) -> str | None:
     """The track list the province uses that year, saying so when the user's word is mapped."""
     if province is None:
@@ -356,6 +396,7 @@ _NOTE_TEXT = {
     "other-track": "消息里还提到了{}，按第一个科类处理。",
     "extra-number": "消息里有多个数字，没有使用“{}”。",
     "number-out-of-range": "数字“{}”不像位次或分数，没有使用。",
+    "bad-number": "“{}”不能是位次或分数（位次是正整数，分数不为负），没有使用。",
     "major-ignored": "学校列表暂不能按专业筛选；想看某校某专业的录取线，可以问“湖南大学 土木工程 分数线”。",
 }
 

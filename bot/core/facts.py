@@ -53,22 +53,52 @@ def school_filter(store: Store, filters: Sequence[str], prov: str) -> Callable[[
     return lambda e: e.school_id in ok
 
 
+def wan(n: int) -> str:
+    """A head count the way people say it: 20.6万, or the digits below ten thousand."""
+    return f"{n / 10_000:.1f}万" if n >= 10_000 else f"{n:,}"
+
+
+def extent(table: ScoreTable, rank: int) -> str:
+    """What the table says about the rank's share of the cohort: a percentage only when it can be one."""
+    if table.truncated:
+        return (f"{table.year}年该科类一分一段表只列到{table.low}分，共{table.size:,}人，更低分数的考生不在表内，"
+                "算不出位次百分比")
+    return f"{table.year}年该科类一分一段共{table.size:,}人，位次约前{100 * rank / table.size:.1f}%"
+
+
 def placement(store: Store, prov: str, track: str, table: ScoreTable, rank: int, score: float | None) -> list[str]:
-    """Lines placing the user against the batch control lines of the table's year (or the nearest)."""
-    approx = score if score is not None else table.score_of(rank)
+    """Lines placing the user against the batch control lines of the table's year (or the nearest).
+
+    A rank beyond the table's last student (only for a truncated table) is placed below its lowest score,
+    never at it; no score is made up for it."""
+    beyond = score is None and rank > table.size
+    approx: float | None = score if score is not None else None if beyond else table.score_of(rank)
     lines_years = [y for y in store.control_line_years(prov, track) if y <= table.year] or store.control_line_years(prov, track)
-    head = f"{prov}{track} 位次{rank:,}" + ("" if score is not None else f"，约合{table.year}年{approx:g}分")
     if score is not None:
-        head = f"{prov}{track} {score:g}分，约合{table.year}年位次{rank:,}"
-    out = [head + f"（{table.year}年该科类一分一段共{table.size:,}人，位次约前{100 * rank / table.size:.1f}%）。"]
+        head = f"{prov}{track} {score:g}分，约合{table.year}年位次{rank:,}（{extent(table, rank)}）。"
+    elif beyond:
+        head = (f"{prov}{track} 位次{rank:,}：在{table.year}年一分一段表最后一名（{table.low}分，位次{table.size:,}）之后，"
+                f"即低于表内最低分{table.low}分（位次约{wan(table.size)}之后）；该表只列到{table.low}分，"
+                "更低的分数表内没有，无法换算。")
+    else:
+        head = f"{prov}{track} 位次{rank:,}，约合{table.year}年{approx:g}分（{extent(table, rank)}）。"
+    out = [head]
+    if beyond:
+        full = store.full_table(prov, track, table.year, rank=rank)
+        if full is not None:
+            out.append(f"按{full.year}年{prov}{track}的完整一分一段表（共{full.size:,}人），位次{rank:,}约合{full.year}年"
+                       f"{full.score_of(rank)}分；这是{full.year}年的表，不是{table.year}年的。")
     if not lines_years:
         out.append(f"暂无{prov}{track}的批次线数据。")
         return out
     y = max(lines_years)
     parts = []
     for batch, line in store.control_lines(prov, y, track):
-        diff = approx - line
         name = batch if batch.endswith("线") else f"{batch}线"
+        if approx is None:  # below table.low: below every line at or above it, unknown against the rest
+            parts.append(f"低于{name}{line:g}分" if line >= table.low else f"与{name}{line:g}分相比高低未知")
+            continue
+        diff = approx - line
         parts.append(f"{'高于' if diff >= 0 else '低于'}{name}{line:g}分{abs(diff):g}分")
     if parts:
         note = "" if y == table.year else f"（{table.year}年批次线暂缺，用{y}年）"
@@ -87,7 +117,7 @@ def levels_within_reach(store: Store, prov: str, track: str, table: ScoreTable, 
         return ("本科", "专科")
     lines = [s for b, s in store.control_lines(prov, max(years), track)
              if batch_level(b) == "本科" and "提前" not in b and b != SPECIAL_TYPE_LINE]
-    if lines and table.score_of(rank) >= min(lines) + BENKE_MARGIN:
+    if lines and rank <= table.size and table.score_of(rank) >= min(lines) + BENKE_MARGIN:
         return ("本科",)
     return ("本科", "专科")
 

@@ -2,7 +2,7 @@
 
 Notes on a Query are short machine-readable strings "code: detail":
 `truncated`, `unknown-command: /x`, `number-ignored: 18`, `number-out-of-range: 99999999`,
-`extra-number: 600`, `other-province: 广东`, `other-track: 文科`, `no-rank-or-score`.
+`extra-number: 600`, `other-province: 广东`, `other-track: 文科`, `no-rank-or-score`, `bad-number: -5000`.
 """
 
 from __future__ import annotations
@@ -187,10 +187,23 @@ def _find_year(text: str, lines: bool = False) -> tuple[int | None, list[tuple[i
     return year, spans
 
 
+# A number that cannot be a rank or a score: negative ("-5000", "位次-5000", after a space or a rank/score word,
+# not a range such as "580-600"), or in exponent form ("1e308", which would otherwise read as 1 and 308).
+_BAD_NUMBER = re.compile(
+    r"(?:^|(?<=[\s:,(=])|(?<=位次|排名|名次|分数|成绩|总分|考了|估分))[-\u2212]\s*\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+|\s*[万w])?"
+    r"|(?<![\dA-Za-z.])\d+(?:\.\d+)?e[-+]?\d+(?![A-Za-z])",
+    re.I,
+)
+
+
 def _numbers(text: str, forced: Intent | None, notes: list[str]) -> tuple[int | None, float | None]:
     """The rank and the score a text states (first of each), by units, nearby words and size."""
     rank: int | None = None
     score: float | None = None
+    bad = list(_BAD_NUMBER.finditer(text))
+    for m in bad:
+        notes.append("bad-number: " + "".join(m.group().split()))
+    text = _mask(text, [m.span() for m in bad])
     rank_words = bool(_RANK_WORDS.search(text)) and not _ASKS_FOR_RANK.search(text)
     for m in _NUMBER.finditer(text):
         digits, wan = m.group(1).replace(",", ""), m.group(2)
@@ -284,6 +297,19 @@ def _major_before_province(rest: str) -> re.Match[str] | None:
     return None
 
 
+# A long message that names no school and has no rank or score word is not a question for the bot (a work report
+# that mentions 山东省 and "8点", "14:30"), however many numbers it holds.
+LONG_TEXT = 80
+_RANK_OR_SCORE_WORD = re.compile(
+    r"位次|排名|名次|排位|\d\s*名|考了|成绩|总分|估分|分数|(?<![点:\d])\d{3}(?:\.\d)?\s*分(?!钟|之)")
+
+
+def _off_topic(body: str) -> bool:
+    """A long text without a rank or score word, a gaokao word or a track (schools are checked by the caller)."""
+    return (len(body) > LONG_TEXT and not _RANK_OR_SCORE_WORD.search(body) and not _GAOKAO_WORDS.search(body)
+            and not find_tracks(body))
+
+
 def _has_context(masked: str) -> bool:
     """Whether a number can be about the gaokao: gaokao words nearby, or nothing but the number."""
     return bool(_GAOKAO_WORDS.search(masked)) or not _WORDY.search(_NUMBER.sub("", masked))
@@ -329,6 +355,8 @@ def parse(text: str, names: NameIndex, cities: frozenset[str] = frozenset()) -> 
     mentions = _distinct_schools(names.find_mentions(body))
     if not mentions and forced in ("school", "compare", "major"):
         mentions = _distinct_schools(_command_fallback(body, names))
+    if forced is None and not mentions and _off_topic(body):
+        return Query(intent="help", text=body, notes=tuple([*notes, "off-topic"]))
     major: str | None = None
     major_span = (0, 0)
     for mention in mentions:

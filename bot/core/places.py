@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-from etl.normalize import province_spellings
+from gaokao.regions import province_spellings
 
 PLACE_KINDS = ("region:", "place:")
 _CITY_SUFFIX = re.compile(r"(?:市|地区|盟|自治州|林区)$")

@@ -70,11 +70,22 @@ class ScoreTable:
     track: str
     scores: tuple[int, ...]  # descending
     ranks: tuple[int, ...]  # cumulative, ascending
+    truncated: bool = False  # stops before its cohort's end: `size` counts only the students above `low`
 
     @property
     def size(self) -> int:
-        """Cohort size: the table's tail."""
+        """Students in the table: the cohort size unless the table is truncated."""
         return self.ranks[-1]
+
+    @property
+    def low(self) -> int:
+        """The table's lowest score."""
+        return self.scores[-1]
+
+    @property
+    def high(self) -> int:
+        """The table's highest score."""
+        return self.scores[0]
 
     def rank_of(self, score: float) -> int:
         """Cumulative rank of a score: students with this score or more (a bound in grouped tails)."""
@@ -201,9 +212,12 @@ class Store:
             if sid in self.schools
         ]
         table_keys = [tuple(r) for r in self._q("SELECT province, year, track FROM cohorts ORDER BY ALL")]
-        self.cohorts: dict[tuple[str, int, str], int] = {
-            (p, y, t): n for p, y, t, n in self._q("SELECT province, year, track, size FROM cohorts")
-        }
+        self.cohorts: dict[tuple[str, int, str], int] = {}
+        self.truncated: set[tuple[str, int, str]] = set()
+        for p, y, t, n, cut in self._q("SELECT province, year, track, size, truncated FROM cohorts"):
+            self.cohorts[(p, y, t)] = n
+            if cut:
+                self.truncated.add((p, y, t))
         self.tables: Lazy[tuple[str, int, str], ScoreTable] = Lazy(table_keys, self._load_table)  # type: ignore[arg-type]
         # Every school cutoff is read at once on first use (about 0.5 s for 150k rows), rather than a province
         # at a time: a first question about a province then costs only its estimates (docs/benchmarks.md).
@@ -224,7 +238,8 @@ class Store:
     def _load_table(self, key: tuple[str, int, str]) -> ScoreTable:
         rows = self._q("SELECT score, rank FROM score_ranks WHERE province = ? AND year = ? AND track = ? "
                        "ORDER BY score DESC", list(key))
-        return ScoreTable(key[0], key[1], key[2], tuple(r[0] for r in rows), tuple(r[1] for r in rows))
+        return ScoreTable(key[0], key[1], key[2], tuple(r[0] for r in rows), tuple(r[1] for r in rows),
+                          key in self.truncated)
 
     def _read_cutoffs(self) -> dict[tuple[str, str, str], list[Cutoff]]:
         if self._level_cutoffs is not None:  # read already (every ladder build asks)
@@ -286,6 +301,17 @@ class Store:
             return self.tables.get((province, year, track))
         years = [y for (p, y, t) in self.tables if p == province and t == track]
         return self.tables[(province, max(years), track)] if years else None
+
+    def full_table(self, province: str, track: str, before: int, *, score: float | None = None,
+                   rank: int | None = None) -> ScoreTable | None:
+        """The latest table before year `before` that reaches its cohort's end and holds `score` or `rank`."""
+        for y in sorted((y for (p, y, t) in self.tables if p == province and t == track and y < before), reverse=True):
+            if (province, y, track) in self.truncated:
+                continue
+            table = self.tables[(province, y, track)]
+            if (score is None or table.low <= score) and (rank is None or rank <= table.size):
+                return table
+        return None
 
     def table_years(self, province: str) -> dict[str, list[int]]:
         """Years with a 一分一段 table, per track."""

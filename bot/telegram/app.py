@@ -16,7 +16,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
 from bot.core.answer import Engine
@@ -33,6 +33,7 @@ from bot.telegram.refresh import Refresher, etl_command
 from bot.telegram.routers import make_routers
 from bot.telegram.session import RetryPolicy, RetrySession
 from bot.telegram.views import Paging, bot_commands
+from bot.telegram.webhook import CheckedRequestHandler
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ async def _run_webhook(dp: Dispatcher, bot: Bot, url: str, listen: str, secret: 
     secret = secret or secrets.token_urlsafe(32)
     host, _, port = listen.rpartition(":")
     app = web.Application()
-    SimpleRequestHandler(dp, bot, secret_token=secret).register(app, path=urlsplit(url).path or "/")
+    CheckedRequestHandler(dp, bot, secret_token=secret).register(app, path=urlsplit(url).path or "/")
     setup_application(app, dp, bot=bot)
 
     async def set_webhook(bot: Bot, **_: Any) -> None:

@@ -6,29 +6,46 @@ key into server memory; Telegram allows 64 bytes, the longest packs stay under 6
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import Field, field_validator
 
 from bot.core.answer import Answer
+from bot.core.parse import MAX_RANK
 
-TIERS = ("冲", "稳", "保")
+Tier = Literal["冲", "稳", "保"]
+TIERS: tuple[Tier, ...] = ("冲", "稳", "保")
+
+# Every field of a button is range-checked when it is read back: Telegram hands back whatever a client sends, so a
+# forged button (page -1 or 10⁹, rank -5, an unknown mode) fails to unpack and gets a short notice (routers/callbacks).
+Province = Annotated[str, Field(pattern=r"^[\u4e00-\u9fff]{2,3}$")]
+MaybeProvince = Annotated[str, Field(pattern=r"^(?:[\u4e00-\u9fff]{2,3})?$")]
+SchoolId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+MAX_PAGE = 99  # a tier lists at most a few hundred schools
 
 
 class TierCb(CallbackData, prefix="t"):
     """One page of one tier for a province-track-rank; `m`: o = open as new message, v = view, c = choose."""
 
-    p: str  # province
-    k: str  # track used
-    r: int  # rank
-    y: int = 0  # year asked, 0 = latest
-    t: str = "冲"
-    n: int = 0  # page
-    m: str = "v"
-    a: int = 0  # in "c" mode: the first school chosen
-    f: str = ""  # the user's list filters, one letter each (FILTER_CODES)
+    p: Province  # province
+    k: Literal["物理类", "历史类", "理科", "文科", "综合"]  # track used
+    r: Annotated[int, Field(ge=1, le=MAX_RANK)]  # rank
+    y: Annotated[int, Field(ge=0, le=2049)] = 0  # year asked, 0 = latest
+    t: Tier = "冲"
+    n: Annotated[int, Field(ge=0, le=MAX_PAGE)] = 0  # page
+    m: Literal["o", "v", "c"] = "v"
+    a: Annotated[int, Field(ge=0, le=2_147_483_647)] = 0  # in "c" mode: the first school chosen
+    f: Annotated[str, Field(pattern=r"^[hp92d]{0,5}$")] = ""  # the user's list filters, one letter each (FILTER_CODES)
+
+    @field_validator("y")
+    @classmethod
+    def _year(cls, y: int) -> int:
+        if y and y < 2000:
+            raise ValueError("year")
+        return y
 
 
 # parse.FILTERS keys as one letter each in TierCb.f (callback data is limited to 64 bytes); place filters
@@ -46,17 +63,17 @@ def pack_filters(filters: list[str]) -> str:
 class HistCb(CallbackData, prefix="h"):
     """A school's cutoff-rank trend (chart and numbers) in a province ('' = its home province)."""
 
-    s: int
-    p: str = ""
+    s: SchoolId
+    p: MaybeProvince = ""
 
 
 class CmpCb(CallbackData, prefix="c"):
     """Two schools compared: `g` 0 = text, 1 = trend chart side by side."""
 
-    a: int
-    b: int
-    p: str = ""
-    g: int = 0
+    a: SchoolId
+    b: SchoolId
+    p: MaybeProvince = ""
+    g: Annotated[int, Field(ge=0, le=1)] = 0
 
 
 def _fits(cb: TierCb) -> bool:

@@ -58,14 +58,9 @@ def test_acceptance_line_on_full_data(full_engine: Any, row: list[str]) -> None:
                                                   ("湖南", "历史类"), ("江苏", "物理类")])
 def test_tiers_are_sane_across_the_cohort(full_engine: Any, province: str, track: str) -> None:
     store = full_engine.store
-    used = track
-    table = None
-    for t in (track, {"理科": "物理类", "文科": "历史类"}.get(track, track)):
-        table = store.table(province, t)
-        if table is not None:
-            used = t
-            break
-    assert table is not None, f"no 一分一段 table for {province} {used}"
+    first = full_engine.answer(f"{province} {track} 位次1").query  # the table the answers use (a rank beyond it
+    table = store.table(province, first["track_used"], first["table_year"])  # is refused)
+    assert table is not None, f"no 一分一段 table for {province} {track}"
     size = table.size
     for rank in sorted({1, 50, *(int(10 ** x) for x in _frange(2, math.log10(size), 6)), size}):
         a = full_engine.answer(f"{province} {track} 位次{rank}")

@@ -149,3 +149,16 @@ def test_place_filters_fit_or_leave_out_the_tier_buttons() -> None:
     assert _fits(TierCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, t="冲", f=pack_filters(["region:江浙沪"])))
     many = TierCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, t="冲", f=pack_filters(["place:四川", "place:重庆"]))
     assert not _fits(many)  # no button rather than one Telegram refuses
+
+
+async def test_forged_buttons_get_a_short_notice(paged: Harness) -> None:
+    good = TierCb(p="河南", k="物理类", r=241, t="保", m="v")
+    forged = [good.pack().replace(":0:v:", ":-1:v:"), good.pack().replace(":0:v:", ":1000000000:v:"),
+              good.pack().replace(":241:", ":-5:"), good.pack().replace(":v:", ":x:"),
+              good.pack().replace("河南", "<b>"), good.pack().replace(":0:v:", ":50:v:"),  # page beyond the list
+              good.model_copy(update={"m": "c", "a": 999_999}).pack(),  # a first school not in the tier
+              "h:-3:", "c:2:3::7", "c:0:3::0"]
+    for data in forged:
+        sent = await paged.press(data)
+        assert len(sent) == 1 and isinstance(sent[0], AnswerCallbackQuery), data
+        assert sent[0].text == "按钮数据无效，已忽略。" and not sent[0].show_alert, data

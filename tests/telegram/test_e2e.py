@@ -154,6 +154,27 @@ async def test_stops_cleanly_and_never_logs_the_token(running: Running) -> None:
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
 
 
+async def test_webhook_refuses_broken_json_and_drops_non_updates(bots: tuple[Running, Running]) -> None:
+    hook = bots[1]
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cr3t", "Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(hook.hook, data=b'{"update_id": 1, "message": {', headers=headers) as resp:
+            assert resp.status == 400
+        async with http.post(hook.hook, data=b"\xff\xfe not json", headers=headers) as resp:
+            assert resp.status == 400
+        for body in (b"[1, 2]", b'{"hello": "world"}', b'{"update_id": 7}', b"null", b'"update"'):
+            async with http.post(hook.hook, data=body, headers=headers) as resp:
+                assert resp.status == 200, body
+        # and a real update still gets its answer
+        async with http.post(hook.hook, json={"update_id": 2, **message("郑大怎么样", 4343)}, headers=headers) as resp:
+            assert resp.status == 200
+    assert await hook.api.wait_for(lambda: bool(hook.api.sent("sendMessage", 4343)), 20)
+    await asyncio.sleep(0.3)
+    log = hook.log.read_text()
+    assert "Traceback" not in log and "never retrieved" not in log and "Error handling request" not in log, log
+    assert log.count("is not JSON") == 2 and log.count("is not a Telegram update") == 5, log
+
+
 async def test_webhook_mode_checks_the_secret_on_every_request(bots: tuple[Running, Running]) -> None:
     hook = bots[1]
     api, url = hook.api, hook.hook

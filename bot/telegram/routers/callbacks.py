@@ -13,6 +13,8 @@ from bot.telegram.replies import answer_text, send_chart, send_parts
 from bot.telegram.views import Paging, compare_query, picker_text, rank_query, tier_rows, tier_text
 
 EXPIRED = "这个按钮已失效（数据可能已更新），请重新提问。"
+FORGED = "按钮数据无效，已忽略。"  # data no button of ours carries: a page out of range, a rank of -5 ...
+_FIELDS = {cls.__prefix__: len(cls.model_fields) for cls in (TierCb, HistCb, CmpCb)}
 
 
 async def _show(cq: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup, new: bool) -> None:
@@ -38,6 +40,10 @@ async def on_tier(cq: CallbackQuery, callback_data: TierCb, bot: Bot, core: Core
         await cq.answer(EXPIRED, show_alert=True)
         return
     rows, pages = tier_rows(answer, cb, paging.page)
+    in_tier = {r["school_id"] for r in answer.results if r["tier"] == cb.t}
+    if cb.n >= pages or (cb.m == "c" and cb.a and cb.a not in in_tier):
+        await cq.answer(FORGED)
+        return
     if cb.m == "c":
         names = {r["school_id"]: r["school"] for r in rows}
         await _show(cq, bot, picker_text(names, cb.a), picker(cb, rows), new=False)
@@ -84,7 +90,11 @@ async def on_compare(cq: CallbackQuery, callback_data: CmpCb, bot: Bot, core: Co
 
 
 async def on_stale(cq: CallbackQuery) -> None:
-    """A button this version does not know (old message, or malformed data)."""
+    """A button this version does not know (an old message), or one of ours whose data fails its range checks."""
+    prefix, *parts = (cq.data or "").split(":")
+    if _FIELDS.get(prefix) == len(parts):  # our layout, but a value out of range: forged, not old
+        await cq.answer(FORGED)
+        return
     await cq.answer(EXPIRED, show_alert=True)
 
 
