@@ -27,9 +27,10 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     path = make_tiny_db(tmp_path_factory.mktemp("majors") / "tiny.duckdb")
     con = duckdb.connect(str(path))
     for sid, prov, year, track, batch, grp, major, score, rank in EXTRA:
-        con.execute("""INSERT INTO admissions (province, year, track, batch, batch_level, batch_raw, school_id,
-                       school_raw, grp, major, level, min_score, min_rank, rank_source, quality, source_file)
-                       VALUES (?, ?, ?, ?, '本科', ?, ?, 'x', ?, ?, 'major', ?, ?, 'published', 'official', 'tiny')""",
+        con.execute("""INSERT INTO admissions (province, year, track, batch, batch_level, batch_raw, round, school_id,
+                       school_raw, grp, major, level, programme, min_score, min_rank, rank_source, quality, source_file)
+                       VALUES (?, ?, ?, ?, '本科', ?, 'first', ?, 'x', ?, ?, 'major', 'ordinary', ?, ?, 'published',
+                               'official', 'tiny')""",
                     [prov, year, track, batch, batch, sid, grp, major, score, rank])
     con.execute("INSERT INTO major_strength VALUES (2, '生物医药数据科学（注：原专业代码为101012T。授予理学学士', "
                 "'软科专业排名', 3, 'A+', 2026, NULL, 'tiny')")
