@@ -82,28 +82,19 @@ def quarantined_rows(con: duckdb.DuckDBPyConnection) -> Classes:
 
 
 def truncated_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, str, int, float | None]]:
-    """一分一段 tables that stop above the lowest line: (province, year, track, lowest score, line).
-
-    Uses cohorts.truncated when the build sets it; otherwise a table is truncated when its lowest
-    score is above that year's 专科 line (the 本科 line when there is no 专科 line).
-    """
-    if "truncated" in _columns(con, "cohorts"):
-        rows = con.execute("""
-            SELECT province, year, track, min_score, NULL FROM cohorts WHERE truncated ORDER BY ALL
-        """).fetchall()
-    else:
-        rows = con.execute(f"""
-            WITH lines AS (
-                SELECT province, year, track,
-                       min(score) FILTER (WHERE {LINE_LEVEL_SQL} = '专科') AS zhuanke,
-                       min(score) FILTER (WHERE {LINE_LEVEL_SQL} = '本科') AS benke
-                FROM control_lines WHERE NOT ({NOT_A_BATCH_FLOOR_SQL}) GROUP BY ALL
-            )
-            SELECT c.province, c.year, c.track, c.min_score, coalesce(l.zhuanke, l.benke) AS line
-            FROM cohorts c JOIN lines l USING (province, year, track)
-            WHERE c.min_score > coalesce(l.zhuanke, l.benke)
-            ORDER BY ALL
-        """).fetchall()
+    """一分一段 tables the build marked truncated (etl.cohorts): (province, year, track, lowest score, lowest line)."""
+    rows = con.execute(f"""
+        WITH lines AS (
+            SELECT province, year, track,
+                   min(score) FILTER (WHERE {LINE_LEVEL_SQL} = '专科') AS zhuanke,
+                   min(score) FILTER (WHERE {LINE_LEVEL_SQL} = '本科') AS benke
+            FROM control_lines WHERE NOT ({NOT_A_BATCH_FLOOR_SQL}) GROUP BY ALL
+        )
+        SELECT c.province, c.year, c.track, c.min_score, coalesce(l.zhuanke, l.benke) AS line
+        FROM cohorts c LEFT JOIN lines l USING (province, year, track)
+        WHERE c.truncated
+        ORDER BY ALL
+    """).fetchall()
     return [(str(p), int(y), str(t), int(s), None if line is None else float(line)) for p, y, t, s, line in rows]
 
 

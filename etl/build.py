@@ -39,6 +39,7 @@ from etl.quarantine import quarantine as quarantine_rows
 from etl.rows import Admission, ControlLine, ScoreRank
 from etl.sources import load_readers
 from etl.validate import validate
+from gaokao.names import faculty
 
 log = logging.getLogger(__name__)
 
@@ -396,8 +397,8 @@ def _load_admissions(
         programme, label = nz.classify_programme(remark, r.group, r.major, r.note, r.batch, r.track)
         rank = r.min_rank if r.min_rank and r.min_rank > 0 else None
         rank_source = None if rank is None else ("derived" if r.rank_derived_by_source else "published")
-        values = (r.province, r.year, track, batch, nz.batch_level(batch), r.batch, nz.round_of(r.batch, r.province),
-                  res.school_id, r.school, res.campus, r.group, r.major, r.level, programme.value, label, r.min_score, rank, rank_source, r.plan_count, r.quality, r.note,
+        values = (r.province, r.year, track, batch, nz.batch_level(batch), r.batch, nz.round_of(r.batch, r.province, nz.batch_level(batch)),
+                  res.school_id, r.school, res.campus, r.group or faculty(r.school), r.major, r.level, programme.value, label, r.min_score, rank, rank_source, r.plan_count, r.quality, r.note,
                   r.source_file)
         for k, v in zip(_ADM_COLS, values, strict=True):
             cols[k].append(v)

@@ -91,10 +91,11 @@ _SUPPLEMENT = re.compile(r"补录|补充录取|补充投档")
 _LATER = re.compile(r"第[二三四五六2-6]次|第[二三四五2-5]轮|[二三2-3]轮|二次志愿|第二志愿|二次投档")
 
 
-def round_of(text: str | None, province_name: str | None = None) -> Round:
+def round_of(text: str | None, province_name: str | None = None, level: str | None = None) -> Round:
     """The 志愿 round a batch text names: 征集志愿, 补录, a later round, else the first round.
 
-    Shandong's 一/二/三批次 are the 1st/2nd/3rd rounds of 常规批.
+    Shandong's 一/二/三批次 are the 1st/2nd/3rd rounds of 常规批. 本科 is filled in the 1st; 专科 (`level`)
+    in the 2nd, its own first round (专科一批次 holds a handful of rows), so only its 三批次 is later.
     """
     t = unicodedata.normalize("NFKC", str(text or "")).strip()
     if _SUPPLEMENT.search(t):
@@ -104,7 +105,8 @@ def round_of(text: str | None, province_name: str | None = None) -> Round:
     if province_name == "山东":
         m = _SHANDONG_ROUND.search(t)
         if m is not None:
-            return Round.FIRST if m.group().startswith("一") else Round.LATER
+            first = ("一", "二") if level == "专科" else ("一",)
+            return Round.FIRST if m.group().startswith(first) else Round.LATER
     if _LATER.search(t):
         return Round.LATER
     return Round.FIRST

@@ -77,3 +77,16 @@ def clean_school_name(raw: str) -> CleanName:
             if not is_place(campus):  # 北京大学医学部: a faculty of the school, not a campus
                 campus = None
     return CleanName(name=t, base=base, campus=campus)
+
+
+def faculty(text: str) -> str | None:
+    """The faculty a school name ends with when it is not a place (北京大学医学部 -> 医学部), else None.
+
+    Such a faculty admits under its own code in many provinces: it is kept as the row's group, not as a campus.
+    """
+    t = fold(text)
+    t = _BRACKETS.sub("", t)
+    m = _CAMPUS_SUFFIX.match(t)
+    if m is None or is_place(m.group("campus")) or not m.group("campus").endswith(("医学部", "医学院")):
+        return None
+    return m.group("campus")

@@ -38,7 +38,8 @@ class TierCb(CallbackData, prefix="t"):
     n: Annotated[int, Field(ge=0, le=MAX_PAGE)] = 0  # page
     m: Literal["o", "v", "c"] = "v"
     a: Annotated[int, Field(ge=0, le=2_147_483_647)] = 0  # in "c" mode: the first school chosen
-    f: Annotated[str, Field(pattern=r"^[hp92d]{0,5}$")] = ""  # the user's list filters, one letter each (FILTER_CODES)
+    # the user's list filters: one letter each (FILTER_CODES), then each place as "~word" (pack_filters)
+    f: Annotated[str, Field(pattern=r"^[hp92dznw]{0,8}(?:~[\u4e00-\u9fff]{1,8}){0,4}$")] = ""
 
     @field_validator("y")
     @classmethod

@@ -158,3 +158,17 @@ def test_zhejiang_second_segment_follows_the_school_level() -> None:
     assert nz.batch_label("平行录取二段", "浙江", "专科") == "专科批"
     assert nz.batch_label("平行录取二段", "浙江") == "专科批"  # a line: no school to decide by
     assert nz.batch_label("普通类二段", "山东", "本科") == "专科批"  # Shandong's 二段 is its 专科 segment
+
+
+def test_shandong_zhuanke_is_filled_in_the_second_round() -> None:
+    assert nz.round_of("专科二批次", "山东", "专科") == "first"  # 专科's own first round
+    assert nz.round_of("专科三批次", "山东", "专科") == "later"
+    assert nz.round_of("本科二批次", "山东", "本科") == "later"
+    assert nz.round_of("二批次", "河南", "专科") == "first"  # not a round outside Shandong
+
+
+def test_a_faculty_is_a_group_not_a_campus() -> None:
+    from gaokao.names import faculty
+
+    assert faculty("北京大学医学部（医护类）") == "医学部"
+    assert faculty("山东大学威海分校") is None and faculty("郑州大学") is None

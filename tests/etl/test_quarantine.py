@@ -127,17 +127,15 @@ def test_audit_passes_on_the_fixture_and_fails_on_a_must_be_zero_check(built: Pa
     assert "[FAIL] ordinary rows below their batch line (must be zero): 2" in proc.stdout
 
 
-def test_truncated_table_computed_from_the_lines(built: Path, tmp_path: Path) -> None:
-    # the fixture's 2024 table stops at 400, above the 专科 line of 200: truncated
-    assert audit.truncated_tables(duckdb.connect(str(built), read_only=True)) == [("广东", 2024, "物理类", 400, 200.0)]
+def test_truncated_tables_are_the_ones_the_build_marked(built: Path, tmp_path: Path) -> None:
+    # the fixture's tables stop at 400 of 700 points: the build marks each truncated (etl.cohorts)
+    assert audit.truncated_tables(duckdb.connect(str(built), read_only=True)) == [
+        ("广东", 2021, "物理类", 400, None), ("广东", 2022, "物理类", 400, None), ("广东", 2023, "物理类", 400, None),
+        ("广东", 2024, "物理类", 400, 200.0)]
     copy = tmp_path / "copy.duckdb"
     shutil.copy(built, copy)
     con = duckdb.connect(str(copy))
-    con.execute("UPDATE control_lines SET score = 410 WHERE batch = '专科批'")  # the table covers the line
-    assert audit.truncated_tables(con) == []
-    con.execute("DELETE FROM control_lines WHERE batch = '专科批'")  # no 专科 line: judged by the 本科 line 450
-    assert audit.truncated_tables(con) == []
-    con.execute("UPDATE control_lines SET score = 390")
+    con.execute("UPDATE cohorts SET truncated = FALSE WHERE year < 2024")
     assert audit.truncated_by_province(con) == [("广东", 1)]
 
 

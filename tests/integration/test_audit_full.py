@@ -6,10 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from etl import audit
+from etl import audit, duck
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,14 +23,14 @@ def test_audit_runs_and_prints_every_check(full_db: Path) -> None:
     for check in audit.CHECKS:
         assert f"] {check.name}" in proc.stdout
     assert proc.stdout.rstrip().splitlines()[-1].startswith("audit: ")
-    con = duckdb.connect(str(full_db), read_only=True)
+    con = duck.connect(full_db, read_only=True)  # the same configuration as every other connection
     results = {r.check.name: r for r in audit.run(con)}
     assert results["ordinary rows below their batch line"].total == 0  # the quarantine took them
     assert results["quarantined rows (by reason)"].total > 0
 
 
 def test_issue_examples_are_quarantined(full_db: Path) -> None:
-    con = duckdb.connect(str(full_db), read_only=True)
+    con = duck.connect(full_db, read_only=True)  # the same configuration as every other connection
     reasons = con.execute("""
         SELECT q.year, q.track, q.min_score, q.reason FROM quarantine q JOIN schools s USING (school_id)
         WHERE q.province = '河南' AND s.name IN ('河南理工大学', '成都大学') AND q.year = 2025 AND q.level = 'school'

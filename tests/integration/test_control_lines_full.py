@@ -7,12 +7,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl import duck
+
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def con(full_db: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(full_db), read_only=True)
+    return duck.connect(full_db, read_only=True)  # the same configuration as every other connection
 
 
 def line(con: duckdb.DuckDBPyConnection, prov: str, year: int, track: str, batch: str) -> float | None:
