@@ -11,7 +11,7 @@ import asyncio
 import logging
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
 from bot.serve.pacing import ChatId, Limits, Rate, is_group
@@ -26,10 +26,15 @@ class SharedStateError(Exception):
     """Redis cannot be reached or used."""
 
 
+MAX_CONNECTIONS = 64  # per process; a command waits for a free connection rather than failing
+
+
 def connect(url: str) -> Redis:
     """A client for GAOKAO_REDIS_URL (redis://host:port/db); connections are made on first use."""
     try:
-        return Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=30)
+        pool = BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=30,
+                                               socket_connect_timeout=5, socket_timeout=30, health_check_interval=30)
+        return Redis(connection_pool=pool)
     except ValueError as exc:
         raise SharedStateError(f"GAOKAO_REDIS_URL: {exc}") from exc
 

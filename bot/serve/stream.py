@@ -115,6 +115,7 @@ class Consumer:
 
     async def _process(self, entry_id: str, fields: dict[Any, Any], claimed: bool) -> None:
         raw = fields.get(b"u", fields.get("u"))
+        key: str | None = ""
         try:
             update = json.loads(raw or b"")
             update_id = update["update_id"]
@@ -122,24 +123,38 @@ class Consumer:
                 raise TypeError("update_id is not an integer")
         except (TypeError, ValueError, KeyError) as exc:
             log.error("worker %s: dropped stream entry %s that is not an update (%s)", self.name, entry_id, exc)
-            await self._ack(entry_id, None)
-            return
-        key = f"{PREFIX}upd:{update_id}"
+            update_id, key = None, None
         try:
+            if key is None:
+                await self._ack(entry_id, None)
+                return
+            key = f"{PREFIX}upd:{update_id}"
             if not await self._own(key, claimed):
                 self.duplicates += 1
                 log.info("worker %s: update %s already answered or in hand elsewhere", self.name, update_id)
                 await self._ack(entry_id, None)
                 return
             await self.handle(update)
-            await self._ack(entry_id, key)
-            self.handled += 1
         except (RedisError, OSError) as exc:  # the entry stays pending: this worker or another retries it
             log.warning("worker %s: update %s left pending (Redis: %s)", self.name, update_id, exc)
+            return
         except Exception:
             log.exception("worker %s: update %s failed; left pending for a retry", self.name, update_id)
             with contextlib.suppress(RedisError, OSError):
-                await self.redis.delete(key)
+                await self.redis.delete(f"{PREFIX}upd:{update_id}")
+            return
+        deadline = time.monotonic() + self.claim_idle / 2  # answered: marking it done must not be lost to a blip
+        while True:
+            try:
+                await self._ack(entry_id, key)
+                self.handled += 1
+                return
+            except (RedisError, OSError) as exc:
+                if time.monotonic() > deadline:
+                    log.error("worker %s: update %s answered but not acknowledged (Redis: %s): it may be answered "
+                              "again", self.name, update_id, exc)
+                    return
+                await asyncio.sleep(0.2)
 
     async def _own(self, key: str, claimed: bool) -> bool:
         """Claim the update_id for this worker; False when it was answered, or another worker has it."""
