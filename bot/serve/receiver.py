@@ -79,6 +79,10 @@ async def set_webhook(api_base: str, token: str, url: str, secret: str) -> None:
 async def serve(redis: Redis, listen: str, secret: str | None, *, path: str = "/", webhook: str | None = None,
                 api_base: str | None = None, token: str | None = None) -> int:
     """Serve until SIGINT/SIGTERM; with `webhook`, register it first. Returns the exit code."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     if webhook:
         secret = secret or secrets.token_urlsafe(32)
         if not token:
@@ -106,10 +110,6 @@ async def serve(redis: Redis, listen: str, secret: str | None, *, path: str = "/
         await runner.cleanup()
         return 1
     log.warning("receiver listening on %s%s", listen, path)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     await runner.cleanup()
     await redis.aclose()

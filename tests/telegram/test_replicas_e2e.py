@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.redis_server import RedisServer
-from tests.telegram.fake_api import FakeBotAPI, message
+from tests.telegram.fake_api import FakeBotAPI, free_port, message, spawn_bot, stop_bot
 from tests.telegram.replicas import Replicas
 
 QUESTIONS = ["郑大怎么样", "/rank 河南 理科 447", "你好", "河南 理科 580分"]
@@ -65,3 +65,26 @@ async def test_two_workers_answer_every_update_once_even_when_one_is_killed(
     finally:
         codes = await rs.stop()
     assert codes and all(c == 0 for c in codes), rs.logs()
+
+
+async def test_the_receiver_registers_its_webhook_and_the_update_types_the_bot_handles(
+        api: FakeBotAPI, tg_db: Path, tmp_path: Path, redis_server: RedisServer) -> None:
+    from bot.serve.receiver import ALLOWED_UPDATES
+    from tests.telegram.conftest import make_harness
+
+    h = await make_harness(tg_db)
+    try:
+        used = h.dp.resolve_used_update_types()
+    finally:
+        await h.engines.close()
+    assert sorted(ALLOWED_UPDATES) == sorted(used)
+    port = free_port()
+    proc = await spawn_bot(api.base_url, tg_db, tmp_path / "web.log", verbose=False,
+                           args=("web", "--listen", f"127.0.0.1:{port}", "--webhook", "https://bot.example.org/tg"),
+                           extra_env={"GAOKAO_REDIS_URL": redis_server.url})
+    try:
+        assert await api.wait_for(lambda: bool(api.sent("setWebhook")), 20), (tmp_path / "web.log").read_text()
+        params = api.sent("setWebhook")[0].params
+        assert params["url"] == "https://bot.example.org/tg" and len(params["secret_token"]) >= 32
+    finally:
+        assert await stop_bot(proc) == 0
