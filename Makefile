@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/admissions.duckdb
 
-.PHONY: run test lint typecheck pytest build coverage bench clean help
+.PHONY: redis-server run test lint typecheck pytest build coverage bench clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,10 +28,16 @@ build: $(STAMP)  ## Rebuild the database from the sources
 coverage: $(STAMP)  ## Print which provinces, years and tracks have school cutoffs
 	$(BIN)/python -m etl coverage --db $(DB)
 
-test: $(STAMP)  ## Set up .venv and run ruff, mypy and the whole test suite
+test: $(STAMP) redis-server  ## Set up .venv and run ruff, mypy and the whole test suite
 	$(BIN)/ruff check gaokao etl bot tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The Redis tests need a redis-server binary: as root (CI), install Debian's package; otherwise they skip.
+redis-server:
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null); } \
+	  || echo "redis-server is not installed (apt-get install redis-server): the Redis tests will be skipped"
 
 bench: $(STAMP) $(DB)  ## Run the benchmarks (figures go to docs/benchmarks.md by hand)
 	$(BIN)/python benchmarks/bench_build.py

@@ -1,4 +1,4 @@
-"""Command line of the bot: `python -m bot [run|ask|chat]`."""
+"""Command line of the bot: `python -m bot [run|web|worker|ask|chat]`."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import argparse
 import io
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
 from bot.core.answer import Engine
 from bot.core.errors import BotError
 from bot.core.render import render
-from bot.settings import ENV_HELP, load_settings
+from bot.settings import ENV_HELP, Settings, load_settings
 
 log = logging.getLogger("bot")
 
@@ -27,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, default=None, help="database file (default: $GAOKAO_DB or data/admissions.duckdb)")
     p.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     # Without a sub-command `python -m bot` may still run the Telegram bot: give it run's defaults.
-    p.set_defaults(webhook=None, listen="127.0.0.1:8080", webhook_secret=None, text=None, json=False)
+    p.set_defaults(webhook=None, listen="127.0.0.1:8080", webhook_secret=None, text=None, json=False, path="/",
+                   concurrency=64)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     r = sub.add_parser("run", help="run the Telegram bot (long polling, or a webhook with --webhook)",
                        description="Run the Telegram bot.", epilog=ENV_HELP,
@@ -38,6 +40,24 @@ def _parser() -> argparse.ArgumentParser:
                    help="where the webhook server listens (default 127.0.0.1:8080)")
     r.add_argument("--webhook-secret", default=None, metavar="SECRET",
                    help="secret token Telegram sends with every webhook request (default: $GAOKAO_WEBHOOK_SECRET)")
+    w = sub.add_parser("web", help="webhook receiver for several replicas: queues updates in Redis for the workers",
+                       description="Receive Telegram's webhook requests and queue each update in a Redis Stream "
+                                   "(GAOKAO_REDIS_URL); `worker` processes answer them. Answers 200 once Redis has "
+                                   "the update, 503 while Redis is down.", epilog=ENV_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    w.add_argument("--listen", default="127.0.0.1:8080", metavar="HOST:PORT",
+                   help="where to listen (default 127.0.0.1:8080)")
+    w.add_argument("--path", default="/", help="URL path of the webhook (default /)")
+    w.add_argument("--webhook-secret", default=None, metavar="SECRET",
+                   help="secret token Telegram sends with every request (default: $GAOKAO_WEBHOOK_SECRET)")
+    w.add_argument("--webhook", metavar="URL", default=None,
+                   help="register this public URL with Telegram first (needs TELEGRAM_BOT_TOKEN)")
+    k = sub.add_parser("worker", help="answer the updates `web` queued in Redis (run several)",
+                       description="Answer the updates queued in Redis (GAOKAO_REDIS_URL) by `python -m bot web`; "
+                                   "run any number of workers.", epilog=ENV_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    k.add_argument("--concurrency", type=int, default=64, metavar="N",
+                   help="updates answered at the same time by this worker (default 64)")
     a = sub.add_parser("ask", help="answer one message (or one per line from stdin with '-') and print it",
                        description="Answer a message and print the chat text, or the structured answer with --json.")
     a.add_argument("text", help="the message, or '-' to read one message per line from stdin")
@@ -58,7 +78,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     db = args.db or settings.db
     command = args.command or ("run" if settings.token else "chat")
+    if command == "web":
+        return _web(args, settings)
     try:
+        if command == "worker":
+            from bot.telegram.worker import run_worker
+
+            worker_code: int = run_worker(settings, db, args.concurrency)
+            return worker_code
         if command == "run":
             if not settings.token:
                 log.error("TELEGRAM_BOT_TOKEN is not set: export it (or put it in .env), or use `python -m bot chat`")
@@ -80,6 +107,27 @@ def main(argv: list[str] | None = None) -> int:
     except BotError as exc:  # the file was replaced by an unusable one during the chat
         log.error("%s", exc)
         return 1
+
+
+def _web(args: argparse.Namespace, settings: Settings) -> int:
+    """The receiver: no engine, no aiogram (it starts in a fraction of a second)."""
+    import asyncio
+
+    from bot.serve.receiver import serve
+    from bot.serve.shared import SharedStateError, connect
+
+    if not settings.redis_url:
+        log.error("GAOKAO_REDIS_URL is not set: the receiver queues updates in Redis (redis://host:6379/0)")
+        return 2
+    try:
+        redis = connect(settings.redis_url)
+    except SharedStateError as exc:
+        log.error("%s", exc)
+        return 2
+    secret = args.webhook_secret or os.environ.get("GAOKAO_WEBHOOK_SECRET") or settings.webhook_secret
+    code: int = asyncio.run(serve(redis, args.listen, secret, path=args.path, webhook=args.webhook,
+                                  api_base=settings.api_base, token=settings.token))
+    return code
 
 
 def _emit(engine: Engine, text: str, as_json: bool) -> None:

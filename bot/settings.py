@@ -21,6 +21,14 @@ ENV_HELP = """environment (also read from ./.env):
                        it is `give-up` seconds old
   GAOKAO_PACING        1 (default): pace sends under Telegram's limits (30/s overall,
                        1/s per chat, 20/min per group); 0: send at once (benchmarks)
+  GAOKAO_REDIS_URL     redis://host:port/db: share the rate limits, pacing, outbox and
+                       database versions with other replicas (needed by `web` and `worker`;
+                       `run` uses it too when set, else keeps everything in memory)
+  GAOKAO_WEBHOOK_SECRET  the secret Telegram sends with each webhook request (`run --webhook`, `web`)
+  GAOKAO_PUBLISH_DIR   shared directory where /refresh publishes new database files for every
+                       worker (default: the database's directory)
+  GAOKAO_CLAIM_IDLE    seconds before a worker takes over the updates of a worker that stopped
+                       answering (default 30)
 """
 
 
@@ -39,6 +47,10 @@ class Settings:
     outbox: Path | None = None  # None: next to the database
     outbox_retry: tuple[float, float, float] = OUTBOX_RETRY  # first, most, give up after (seconds)
     pacing: bool = True
+    redis_url: str | None = field(default=None, repr=False)  # may hold a password
+    webhook_secret: str | None = field(default=None, repr=False)
+    publish_dir: Path | None = None  # None: the database's directory
+    claim_idle: float = 30.0
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -76,7 +88,22 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path = Path(".env")
         outbox=Path(outbox) if outbox else None,
         outbox_retry=_retry(merged.get("GAOKAO_OUTBOX_RETRY", "")),
         pacing=_flag("GAOKAO_PACING", merged.get("GAOKAO_PACING", "1")),
+        redis_url=merged.get("GAOKAO_REDIS_URL") or None,
+        webhook_secret=merged.get("GAOKAO_WEBHOOK_SECRET") or None,
+        publish_dir=Path(publish) if (publish := merged.get("GAOKAO_PUBLISH_DIR")) else None,
+        claim_idle=_seconds("GAOKAO_CLAIM_IDLE", merged.get("GAOKAO_CLAIM_IDLE", "30")),
     )
+
+
+def _seconds(name: str, text: str) -> float:
+    """A positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{name}: {text!r} is not a number of seconds") from None
+    if not 0 < value < 1e7:
+        raise ValueError(f"{name}: {text!r} must be a positive number of seconds")
+    return value
 
 
 def _retry(text: str) -> tuple[float, float, float]:

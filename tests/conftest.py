@@ -41,3 +41,6 @@ def full_engine(full_db: Path):  # type: ignore[no-untyped-def]
     from bot.core.answer import Engine
 
     return Engine.open(full_db)
+
+
+from tests.redis_server import redis_server  # noqa: E402,F401  (the fixture, for every test directory)

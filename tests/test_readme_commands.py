@@ -23,8 +23,9 @@ from tests.tinydb import make_tiny_db
 
 ROOT = Path(__file__).resolve().parents[1]
 READMES = ("README.md", "README.zh-CN.md")
-# (module, sub-command) that need a token or the network, or write into the repository (docs/backtest.md)
-HELP_ONLY = {("etl", "fetch"), ("bot", "run"), ("bot.backtest", "")}
+# (module, sub-command) that need a token, the network or Redis, or write into the repository (docs/backtest.md);
+# `web` and `worker` run for real in tests/telegram/test_replicas_e2e.py
+HELP_ONLY = {("etl", "fetch"), ("bot", "run"), ("bot", "web"), ("bot", "worker"), ("bot.backtest", "")}
 _OPTIONAL = re.compile(r"\s*\[([^\]]*)\]")
 _PLACEHOLDER = re.compile(r"\b(?:URL|DIR|FILE)\b")
 

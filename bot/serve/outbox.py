@@ -195,14 +195,16 @@ class Outbound:
     """Per-chat order for live sends, the outbox, and the tasks that drain it."""
 
     def __init__(self, store: OutboxStore, pacer: Pacer | None = None, backoff: Backoff = Backoff(),
-                 clock: Callable[[], float] = time.time, log_every: float = LOG_EVERY) -> None:
+                 clock: Callable[[], float] = time.time, log_every: float = LOG_EVERY,
+                 sweep: float | None = None) -> None:
         self.store, self.pacer, self.backoff = store, pacer or NoPacing(), backoff
-        self._clock, self._log_every = clock, log_every
+        self._clock, self._log_every, self._sweep_every = clock, log_every, sweep
         self._attempt: Attempt | None = None
         self._locks: dict[int, asyncio.Lock] = {}
         self._senders: dict[int, asyncio.Task[None]] = {}
         self._puts: Counter[int] = Counter()
         self._monitor: asyncio.Task[None] | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     def lock(self, chat: int) -> asyncio.Lock:
         """The chat's lock: live sends to one chat take turns, first come first served."""
@@ -232,10 +234,12 @@ class Outbound:
         for chat in chats:
             self._wake(chat)
         self._monitor = asyncio.create_task(self._report())
+        if self._sweep_every:
+            self._sweeper = asyncio.create_task(self._sweep(self._sweep_every))
 
     async def close(self) -> None:
         """Stop the senders (waiting replies stay on disk for the next start) and close the store."""
-        tasks = [t for t in (*self._senders.values(), self._monitor) if t is not None]
+        tasks = [t for t in (*self._senders.values(), self._monitor, self._sweeper) if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -295,6 +299,16 @@ class Outbound:
         delay = retry_after if retry_after is not None else self.backoff.delay(attempts)
         log.info("outbox: chat %s: %s, retrying in %.2fs (attempt %d)", item.chat, reason, delay, attempts)
         await self.store.retry(item.id, attempts, self._clock() + delay)
+
+    async def _sweep(self, every: float) -> None:
+        """A shared store: look for chats whose replies nobody drains (their worker stopped) every `every` s."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                for chat in await self.store.chats():
+                    self._wake(chat)
+            except Exception:
+                log.exception("outbox: sweep failed")
 
     async def _report(self) -> None:
         reported = False

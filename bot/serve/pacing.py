@@ -74,8 +74,8 @@ def is_group(chat: ChatId) -> bool:
 class Pacer(Protocol):
     """What a sender asks before each message to a chat."""
 
-    def try_acquire(self, chat: ChatId) -> bool:
-        """Take a send slot for `chat` now if there is one, without waiting."""
+    async def try_take(self, chat: ChatId) -> bool:
+        """Take a send slot for `chat` now if there is one, without waiting (async: a shared pacer asks Redis)."""
 
     async def acquire(self, chat: ChatId) -> None:
         """Wait for a send slot for `chat` and take it."""
@@ -84,7 +84,7 @@ class Pacer(Protocol):
 class NoPacing:
     """Pacing switched off (GAOKAO_PACING=0): every send may go at once."""
 
-    def try_acquire(self, chat: ChatId) -> bool:
+    async def try_take(self, chat: ChatId) -> bool:
         """Always yes."""
         return True
 
@@ -123,6 +123,10 @@ class TokenPacer:
         for b in buckets:
             b.take(now)
         return True
+
+    async def try_take(self, chat: ChatId) -> bool:
+        """`try_acquire`, for the Pacer protocol."""
+        return self.try_acquire(chat)
 
     async def acquire(self, chat: ChatId) -> None:
         """Wait for the chat's own budget, then for the overall one; spend both at the same moment."""

@@ -23,11 +23,14 @@ from bot.core.answer import Engine
 from bot.core.errors import BotError
 from bot.serve.outbox import Backoff, Outbound, OutboxError, SqliteOutbox, outbox_path
 from bot.serve.pacing import make_pacer
+from bot.serve.publish import follow, follower
+from bot.serve.ratelimit import Limiter, RateLimiter
+from bot.serve.replicas import Shared, newest_database, open_shared
+from bot.serve.shared import SharedStateError
 from bot.settings import Settings
 from bot.telegram.charts import ChartMaker, find_cjk_font
 from bot.telegram.engines import Engines
 from bot.telegram.middlewares import EngineMiddleware, RateLimitMiddleware
-from bot.telegram.ratelimit import RateLimiter
 from bot.telegram.redact import redact_logs
 from bot.telegram.refresh import Refresher, etl_command
 from bot.telegram.routers import make_routers
@@ -57,8 +60,8 @@ def open_outbound(settings: Settings, db: Path) -> Outbound:
 
 
 def build_dispatcher(*, settings: Settings, engines: Engines, charts: ChartMaker, refresher: Refresher,
-                     paging: Paging = Paging(), limiter: RateLimiter | None = None,
-                     inline_limiter: RateLimiter | None = None, outbound: Outbound | None = None) -> Dispatcher:
+                     paging: Paging = Paging(), limiter: Limiter | None = None,
+                     inline_limiter: Limiter | None = None, outbound: Outbound | None = None) -> Dispatcher:
     """The Dispatcher: services by name (dp["engines"] ...), middlewares, routers, start-up and shutdown."""
     dp = Dispatcher(disable_fsm=True, settings=settings, engines=engines, charts=charts, refresher=refresher,
                     outbound=outbound, paging=paging, limiter=limiter or RateLimiter(capacity=10, per_second=0.5),
@@ -103,19 +106,38 @@ def run_bot(settings: Settings, db: Path, *, webhook: str | None = None, listen:
     if settings.token:
         redact_logs(settings.token)
     try:
+        if settings.redis_url:  # the same bot on the shared stores (see bot/serve/replicas.py)
+            return asyncio.run(_serve_shared(settings, db, webhook, listen, secret))
         engine = Engine.open(db)
         outbound = open_outbound(settings, db)
-    except (BotError, OutboxError) as exc:
+    except (BotError, OutboxError, SharedStateError) as exc:
         log.error("%s", exc)
         return 1
     return asyncio.run(_serve(settings, db, engine, outbound, webhook, listen, secret))
 
 
+async def _serve_shared(settings: Settings, db: Path, webhook: str | None, listen: str, secret: str | None) -> int:
+    shared = await open_shared(settings, db)
+    engine = await asyncio.to_thread(Engine.open, await newest_database(shared.publisher, db))
+    stop = asyncio.Event()
+    engines = Engines(engine)
+    follow_task = asyncio.create_task(follow(shared.redis, follower(engines.switch), stop))
+    try:
+        return await _serve(settings, db, engine, shared.outbound, webhook, listen, secret, engines=engines,
+                            shared=shared)
+    finally:
+        stop.set()
+        await follow_task
+        await shared.redis.aclose()
+
+
 async def _serve(settings: Settings, db: Path, engine: Engine, outbound: Outbound, webhook: str | None,
-                 listen: str, secret: str | None) -> int:
+                 listen: str, secret: str | None, engines: Engines | None = None, shared: Shared | None = None) -> int:
     bot = make_bot(settings, outbound=outbound)
-    dp = build_dispatcher(settings=settings, engines=Engines(engine), charts=ChartMaker(find_cjk_font()),
-                          refresher=Refresher(etl_command(settings, db)), outbound=outbound)
+    dp = build_dispatcher(settings=settings, engines=engines or Engines(engine), charts=ChartMaker(find_cjk_font()),
+                          refresher=Refresher(etl_command(settings, db), publisher=shared.publisher if shared else None),
+                          outbound=outbound, limiter=shared.limiter if shared else None,
+                          inline_limiter=shared.inline_limiter if shared else None)
     # Everything built so far (aiogram's models, the engine's tables) lives as long as the process: keep
     # it out of the garbage collector's full passes, which otherwise stall the loop for 100+ ms under load.
     gc.collect()

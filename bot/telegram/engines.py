@@ -158,6 +158,15 @@ class Engines:
         except FileNotFoundError:
             return False
 
+    async def switch(self, path: Path) -> bool:
+        """Serve the database file at `path` from now on (a published version); True when the engine changed."""
+        if path == self.db and not self.changed_on_disk():
+            return False
+        if self._reload is not None:  # let a reload of the previous file finish first
+            await asyncio.shield(self._reload)
+        self.db = path
+        return await self.reload()
+
     async def reload(self) -> bool:
         """Open the replaced database and swap it in; True when the engine changed. Single-flight."""
         return await asyncio.shield(self._start_reload())

@@ -9,8 +9,8 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
+from bot.serve.ratelimit import Limiter, Verdict
 from bot.telegram.engines import Engines
-from bot.telegram.ratelimit import RateLimiter, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,8 @@ class RateLimitMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        limiter: RateLimiter = data[self.key]
-        verdict = Verdict.ALLOW if user is None else limiter.hit(user.id)
+        limiter: Limiter = data[self.key]
+        verdict = Verdict.ALLOW if user is None else await limiter.check(user.id)
         if verdict is Verdict.ALLOW:
             return await handler(event, data)
         notify = verdict is Verdict.NOTIFY

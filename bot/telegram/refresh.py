@@ -21,6 +21,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
+from bot.serve.publish import Publisher
 from bot.settings import Settings
 from bot.telegram.datainfo import coverage, diff_text
 from bot.telegram.engines import Engines
@@ -53,8 +54,9 @@ class Refresher:
     """Runs one build at a time in a child process; `start` runs a whole refresh job in the background."""
 
     def __init__(self, argv: Sequence[str], env: Mapping[str, str] | None = None, *,
-                 progress_every: float = 3.0, timeout: float = 3600.0) -> None:
+                 progress_every: float = 3.0, timeout: float = 3600.0, publisher: Publisher | None = None) -> None:
         self.argv = list(argv)
+        self.publisher = publisher  # several workers: one build at a time, published to all
         base = dict(os.environ if env is None else env)
         self.env = {k: v for k, v in base.items() if k != "TELEGRAM_BOT_TOKEN"}
         self.progress_every = progress_every
@@ -81,13 +83,19 @@ class Refresher:
         if self._task is not None:
             await asyncio.wait([self._task])
 
-    async def build(self, on_line: Callable[[str], Awaitable[None]]) -> BuildResult:
-        """Run the build command, reporting each output line; never raises for a failed build."""
+    async def build(self, on_line: Callable[[str], Awaitable[None]], out: Path | None = None) -> BuildResult:
+        """Run the build command (writing `out` instead of its own --out when given), reporting each output
+        line; never raises for a failed build."""
         t0 = time.monotonic()
+        argv = self.argv
+        if out is not None:
+            if len(argv) < 2 or argv[-2] != "--out":
+                raise ValueError("the build command does not end with --out FILE")
+            argv = [*argv[:-1], str(out)]
         tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
         try:
             self._proc = proc = await asyncio.create_subprocess_exec(
-                *self.argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+                *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT, env=self.env, limit=1 << 20)
         except OSError as exc:
             return BuildResult(False, None, (f"cannot start the build: {exc}",), time.monotonic() - t0)
@@ -148,16 +156,35 @@ class _Progress:
 
 async def refresh_job(bot: Bot, chat_id: int, refresher: Refresher, engines: Engines) -> None:
     """Build, swap the new database in, and report what changed (or why nothing did)."""
+    pub = refresher.publisher
+    if pub is None:
+        await _refresh(bot, chat_id, refresher, engines, None)
+        return
+    if not await pub.lock():
+        await bot.send_message(chat_id, "已有一次数据更新在进行中（另一个实例），请等它完成。")
+        return
+    try:
+        await _refresh(bot, chat_id, refresher, engines, pub)
+    finally:
+        await pub.unlock()
+
+
+async def _refresh(bot: Bot, chat_id: int, refresher: Refresher, engines: Engines, pub: Publisher | None) -> None:
     before = coverage(engines.current.store)
     status = await bot.send_message(chat_id, "⏳ 开始更新数据（后台构建，期间照常回答问题）…")
-    result = await refresher.build(_Progress(bot, chat_id, status.message_id, refresher.progress_every))
+    out = pub.next_path() if pub is not None else None
+    result = await refresher.build(_Progress(bot, chat_id, status.message_id, refresher.progress_every), out)
     if not result.ok:
         log.warning("refresh failed (exit %s): %s", result.returncode, " | ".join(result.tail[-3:]))
         await bot.send_message(chat_id, f"❌ 数据更新失败（退出码 {result.returncode}），继续使用原来的数据。\n"
                                         "最后的输出：\n" + "\n".join(result.tail[-5:]))
         return
     try:
-        await engines.reload()
+        if pub is not None and out is not None:  # every worker swaps on the announcement; this one at once
+            await engines.switch(out)
+            await pub.publish(out)
+        else:
+            await engines.reload()
     except Exception as exc:  # the new file is unusable: say why, keep serving the old engine
         log.exception("refresh: new database could not be opened")
         await bot.send_message(chat_id, f"❌ 新数据库无法打开，继续使用原来的数据：{exc}")

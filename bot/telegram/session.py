@@ -107,7 +107,7 @@ class RetrySession(AiohttpSession):
         """Send now if the chat has nothing waiting and pacing allows; otherwise (or on failure) queue it."""
         retry_after: float | None = None
         async with outbound.lock(chat):
-            if not await outbound.waiting(chat) and self.pacer.try_acquire(chat):
+            if not await outbound.waiting(chat) and await self.pacer.try_take(chat):
                 try:
                     return await self._post(bot, method, timeout)
                 except TelegramEntityTooLarge:

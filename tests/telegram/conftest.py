@@ -16,11 +16,11 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, Message, Update, User
 
 from bot.core.answer import Engine
+from bot.serve.ratelimit import RateLimiter
 from bot.settings import Settings
 from bot.telegram.app import build_dispatcher
 from bot.telegram.charts import ChartMaker
 from bot.telegram.engines import Engines
-from bot.telegram.ratelimit import RateLimiter
 from bot.telegram.refresh import Refresher
 from bot.telegram.views import Paging
 from tests.telegram import fake_api

@@ -13,10 +13,10 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import SendMessage
 
+from bot.serve.ratelimit import RateLimiter, Verdict
 from bot.settings import Settings
 from bot.telegram.app import make_bot
 from bot.telegram.engines import Core
-from bot.telegram.ratelimit import RateLimiter, Verdict
 from bot.telegram.redact import MASK, RedactToken
 from bot.telegram.replies import send_parts
 from bot.telegram.session import RetryPolicy, RetrySession

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from enum import Enum
+from typing import Protocol
 
 
 class Verdict(Enum):
@@ -13,6 +14,13 @@ class Verdict(Enum):
     ALLOW = "allow"
     NOTIFY = "notify"  # over the limit: say so once
     DROP = "drop"  # still over the limit: stay quiet
+
+
+class Limiter(Protocol):
+    """Per-user limits: in memory (one process) or in Redis (shared by every worker)."""
+
+    async def check(self, user: int) -> Verdict:
+        """Take a token for `user`."""
 
 
 class RateLimiter:
@@ -40,6 +48,10 @@ class RateLimiter:
         if len(self._buckets) > self.MAX_KEYS:
             self._prune(now)
         return verdict
+
+    async def check(self, user: int) -> Verdict:
+        """`hit`, for the Limiter protocol."""
+        return self.hit(user)
 
     def _prune(self, now: float) -> None:
         full = now - self.capacity / self.per_second

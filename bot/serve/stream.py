@@ -1,0 +1,184 @@
+"""Updates through a Redis Stream: the receiver appends them, workers in one consumer group answer them.
+
+An entry is acknowledged (and deleted, so the stream only holds work not yet done) after its handler
+returned, i.e. after the reply was sent or handed to the outbox. A worker that dies leaves its entries
+pending; the others take them over with XAUTOCLAIM once they have been idle for `claim_idle` seconds.
+Each update_id is claimed with SET NX (the worker's name, for `claim_idle` seconds) before it is
+handled and marked done (for `done_ttl` seconds) after, so an update Telegram delivered twice, or an
+entry taken over from a worker that had already answered it, is not answered again; the one gap is a
+worker that dies between the reply and the mark, whose update is answered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from bot.serve.shared import PREFIX
+
+log = logging.getLogger(__name__)
+
+STREAM = f"{PREFIX}updates"
+GROUP = "workers"
+DONE = b"done"
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+async def add_update(redis: Redis, body: bytes) -> str:
+    """Append one raw update (JSON bytes); returns its entry id once Redis has it."""
+    entry = await redis.xadd(STREAM, {"u": body})
+    return entry.decode() if isinstance(entry, bytes) else str(entry)
+
+
+async def ensure_group(redis: Redis) -> None:
+    """Create the stream and the consumer group (reading from the start) unless they exist."""
+    try:
+        await redis.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+    except ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+class Consumer:
+    """One worker's reading loop: new entries with XREADGROUP, dead workers' entries with XAUTOCLAIM."""
+
+    def __init__(self, redis: Redis, name: str, handle: Handler, *, claim_idle: float = 30.0,
+                 concurrency: int = 64, done_ttl: float = 86_400.0, block: float = 1.0) -> None:
+        self.redis, self.name, self.handle = redis, name, handle
+        self.claim_idle, self.concurrency, self.done_ttl, self.block = claim_idle, concurrency, done_ttl, block
+        self._inflight: dict[str, asyncio.Task[None]] = {}
+        self.handled = self.duplicates = self.claimed = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Read and answer until `stop` is set, then finish the updates in hand."""
+        await ensure_group(self.redis)
+        next_claim = 0.0
+        while not stop.is_set():
+            try:
+                if time.monotonic() >= next_claim:
+                    next_claim = time.monotonic() + max(0.5, self.claim_idle / 2)
+                    await self._claim()
+                free = self.concurrency - len(self._inflight)
+                if free <= 0:
+                    await asyncio.wait(list(self._inflight.values()), return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                read = asyncio.ensure_future(self.redis.xreadgroup(
+                    GROUP, self.name, {STREAM: ">"}, count=free, block=int(self.block * 1000)))
+                stopped = asyncio.ensure_future(stop.wait())
+                await asyncio.wait([read, stopped], return_when=asyncio.FIRST_COMPLETED)
+                stopped.cancel()
+                if not read.done():  # stopping: an entry read now would stay pending until it is claimed
+                    read.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, RedisError):
+                        await read
+                    break
+                result: Any = read.result()
+                for _, entries in result or []:
+                    for entry_id, fields in entries:
+                        self._start(entry_id, fields, claimed=False)
+            except (RedisError, OSError) as exc:
+                log.warning("worker %s: Redis: %s; retrying in 1s", self.name, exc)
+                await asyncio.sleep(1.0)
+        if self._inflight:
+            await asyncio.wait(list(self._inflight.values()), timeout=30)
+
+    async def _claim(self) -> None:
+        """Take over entries other workers left idle for `claim_idle` seconds."""
+        cursor: Any = "0-0"
+        while True:
+            reply = await self.redis.xautoclaim(STREAM, GROUP, self.name, int(self.claim_idle * 1000),
+                                                start_id=cursor, count=100)
+            cursor, entries = reply[0], reply[1]
+            for entry_id, fields in entries:
+                if fields is not None and _text(entry_id) not in self._inflight:
+                    self.claimed += 1
+                    log.warning("worker %s: took over update entry %s from a worker that stopped",
+                                self.name, _text(entry_id))
+                    self._start(entry_id, fields, claimed=True)
+            if _text(cursor) == "0-0":
+                return
+
+    def _start(self, entry_id: Any, fields: dict[Any, Any], claimed: bool) -> None:
+        key = _text(entry_id)
+        task = asyncio.create_task(self._process(key, fields, claimed), name=f"update-{key}")
+        self._inflight[key] = task
+        task.add_done_callback(lambda _: self._inflight.pop(key, None))
+
+    async def _process(self, entry_id: str, fields: dict[Any, Any], claimed: bool) -> None:
+        raw = fields.get(b"u", fields.get("u"))
+        key: str | None = ""
+        try:
+            update = json.loads(raw or b"")
+            update_id = update["update_id"]
+            if not isinstance(update_id, int):
+                raise TypeError("update_id is not an integer")
+        except (TypeError, ValueError, KeyError) as exc:
+            log.error("worker %s: dropped stream entry %s that is not an update (%s)", self.name, entry_id, exc)
+            update_id, key = None, None
+        try:
+            if key is None:
+                await self._ack(entry_id, None)
+                return
+            key = f"{PREFIX}upd:{update_id}"
+            if not await self._own(key, claimed):
+                self.duplicates += 1
+                log.info("worker %s: update %s already answered or in hand elsewhere", self.name, update_id)
+                await self._ack(entry_id, None)
+                return
+            await self.handle(update)
+        except (RedisError, OSError) as exc:  # the entry stays pending: this worker or another retries it
+            log.warning("worker %s: update %s left pending (Redis: %s)", self.name, update_id, exc)
+            return
+        except Exception:
+            log.exception("worker %s: update %s failed; left pending for a retry", self.name, update_id)
+            with contextlib.suppress(RedisError, OSError):
+                await self.redis.delete(f"{PREFIX}upd:{update_id}")
+            return
+        deadline = time.monotonic() + self.claim_idle / 2  # answered: marking it done must not be lost to a blip
+        while True:
+            try:
+                await self._ack(entry_id, key)
+                self.handled += 1
+                return
+            except (RedisError, OSError) as exc:
+                if time.monotonic() > deadline:
+                    log.error("worker %s: update %s answered but not acknowledged (Redis: %s): it may be answered "
+                              "again", self.name, update_id, exc)
+                    return
+                await asyncio.sleep(0.2)
+
+    async def _own(self, key: str, claimed: bool) -> bool:
+        """Claim the update_id for this worker; False when it was answered, or another worker has it."""
+        ttl = max(1, int(self.claim_idle))
+        holder = None
+        while holder is None:  # (a claim may expire between the SET and the GET)
+            if await self.redis.set(key, self.name, nx=True, ex=ttl):
+                return True
+            holder = await self.redis.get(key)
+        if holder == DONE:
+            return False
+        if claimed or holder == self.name.encode():  # taken over from a dead worker, or delivered to us again
+            await self.redis.set(key, self.name, ex=ttl)
+            return True
+        return False  # another live worker is answering this update_id from its own entry
+
+    async def _ack(self, entry_id: str, key: str | None) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            if key is not None:
+                pipe.set(key, DONE, ex=int(self.done_ttl))
+            pipe.xack(STREAM, GROUP, entry_id)
+            pipe.xdel(STREAM, entry_id)
+            await pipe.execute()
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,0 +1,80 @@
+"""`python -m bot worker`: answers the updates the receiver (`python -m bot web`) queued in Redis.
+
+Any number of workers, on any machine that reaches Redis and the publish directory, share one
+consumer group, the rate limits, the pacing budgets, the outbox and the database versions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import signal
+from pathlib import Path
+from typing import Any
+
+from aiogram.types import Update
+
+from bot.core.answer import Engine
+from bot.core.errors import BotError
+from bot.serve.publish import follow, follower
+from bot.serve.replicas import newest_database, open_shared
+from bot.serve.shared import SharedStateError
+from bot.serve.stream import Consumer
+from bot.settings import Settings
+from bot.telegram.app import build_dispatcher, make_bot
+from bot.telegram.charts import ChartMaker, find_cjk_font
+from bot.telegram.engines import Engines
+from bot.telegram.redact import redact_logs
+from bot.telegram.refresh import Refresher, etl_command
+
+log = logging.getLogger(__name__)
+
+def run_worker(settings: Settings, db: Path, concurrency: int = 64) -> int:
+    """Answer queued updates until SIGINT/SIGTERM; returns the exit code."""
+    if not settings.redis_url:
+        log.error("GAOKAO_REDIS_URL is not set: a worker reads its updates from Redis (redis://host:6379/0)")
+        return 2
+    if settings.token:
+        redact_logs(settings.token)
+    try:
+        return asyncio.run(_work(settings, db, concurrency))
+    except (BotError, SharedStateError) as exc:
+        log.error("%s", exc)
+        return 1
+
+
+async def _work(settings: Settings, db: Path, concurrency: int) -> int:
+    shared = await open_shared(settings, db)
+    engine = await asyncio.to_thread(Engine.open, await newest_database(shared.publisher, db))
+    engines = Engines(engine)
+    bot = make_bot(settings, outbound=shared.outbound)
+    dp = build_dispatcher(settings=settings, engines=engines, charts=ChartMaker(find_cjk_font()),
+                          refresher=Refresher(etl_command(settings, db), publisher=shared.publisher),
+                          outbound=shared.outbound, limiter=shared.limiter, inline_limiter=shared.inline_limiter)
+
+    async def handle(update: dict[str, Any]) -> None:
+        await dp.feed_update(bot, Update.model_validate(update, context={"bot": bot}))
+
+    consumer = Consumer(shared.redis, shared.name, handle, claim_idle=settings.claim_idle, concurrency=concurrency)
+    gc.collect()
+    gc.freeze()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    data = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
+    await dp.emit_startup(bot=bot, **data)
+    follow_task = asyncio.create_task(follow(shared.redis, follower(engines.switch), stop))
+    log.warning("worker %s answering updates from Redis (database %s)", shared.name, engines.db)
+    try:
+        await consumer.run(stop)
+    finally:
+        stop.set()
+        await follow_task
+        log.warning("worker %s stopping: %d updates answered, %d duplicates skipped, %d taken over",
+                    shared.name, consumer.handled, consumer.duplicates, consumer.claimed)
+        await dp.emit_shutdown(bot=bot, **data)
+        await bot.session.close()
+        await shared.redis.aclose()
+    return 0

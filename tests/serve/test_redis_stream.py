@@ -1,0 +1,154 @@
+"""The receiver and the consumer group against a real redis-server (issue 13)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio import Redis
+
+from bot.serve.receiver import SECRET_HEADER, make_app
+from bot.serve.shared import connect
+from bot.serve.stream import GROUP, STREAM, Consumer, add_update, ensure_group
+from tests.redis_server import RedisServer
+
+SECRET = "s3cret"
+
+
+@pytest.fixture
+async def redis(redis_server: RedisServer) -> AsyncIterator[Redis]:
+    client = connect(redis_server.url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def client(redis: Redis) -> AsyncIterator[TestClient[Any, Any]]:
+    async with TestClient(TestServer(make_app(redis, SECRET, "/hook"))) as c:
+        yield c
+
+
+def update(uid: int, text: str = "你好") -> dict[str, Any]:
+    return {"update_id": uid, "message": {"message_id": uid, "date": 0, "text": text,
+                                          "chat": {"id": uid, "type": "private"}}}
+
+
+async def test_receiver_checks_the_secret(client: TestClient[Any, Any], redis: Redis) -> None:
+    for headers in ({}, {SECRET_HEADER: "wrong"}):
+        resp = await client.post("/hook", json=update(1), headers=headers)
+        assert resp.status == 401
+    assert await redis.exists(STREAM) == 0
+
+
+async def test_receiver_answers_200_after_the_update_is_in_the_stream(client: TestClient[Any, Any],
+                                                                       redis: Redis) -> None:
+    body = json.dumps(update(7)).encode()
+    resp = await client.post("/hook", data=body, headers={SECRET_HEADER: SECRET})
+    assert resp.status == 200
+    entries = await redis.xrange(STREAM)
+    assert [fields[b"u"] for _, fields in entries] == [body]  # the raw update, byte for byte
+
+
+async def test_receiver_refuses_broken_json_and_drops_what_is_not_an_update(client: TestClient[Any, Any],
+                                                                           redis: Redis) -> None:
+    resp = await client.post("/hook", data=b'{"update_id": 1, "mess', headers={SECRET_HEADER: SECRET})
+    assert resp.status == 400
+    resp = await client.post("/hook", data=b'{"hello": 1}', headers={SECRET_HEADER: SECRET})
+    assert resp.status == 200
+    assert await redis.exists(STREAM) == 0
+
+
+async def test_receiver_answers_503_while_redis_is_down(client: TestClient[Any, Any], redis_server: RedisServer,
+                                                         redis: Redis) -> None:
+    redis_server.stop()
+    resp = await client.post("/hook", json=update(3), headers={SECRET_HEADER: SECRET})
+    assert resp.status == 503  # Telegram retries it
+    assert (await client.get("/healthz")).status == 503
+    redis_server.start()  # empty again: nothing was confirmed
+    resp = await client.post("/hook", json=update(3), headers={SECRET_HEADER: SECRET})
+    assert resp.status == 200
+    assert await redis.xlen(STREAM) == 1
+
+
+async def run_consumers(consumers: list[Consumer], until: Any, timeout: float = 10.0) -> None:
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(c.run(stop)) for c in consumers]
+    try:
+        async with asyncio.timeout(timeout):
+            while not until():
+                await asyncio.sleep(0.02)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+
+
+async def test_two_workers_answer_every_update_once_and_ack_it(redis: Redis) -> None:
+    answered: Counter[int] = Counter()
+
+    async def handle(u: dict[str, Any]) -> None:
+        await asyncio.sleep(0.001)
+        answered[u["update_id"]] += 1
+
+    for uid in range(200):
+        await add_update(redis, json.dumps(update(uid)).encode())
+    await add_update(redis, json.dumps(update(5)).encode())  # Telegram delivered update 5 twice
+    workers = [Consumer(redis, f"w{i}", handle, claim_idle=5, block=0.1) for i in (1, 2)]
+    await run_consumers(workers, lambda: sum(w.handled + w.duplicates for w in workers) == 201)
+    assert answered == Counter(range(200))
+    assert all(w.handled > 20 for w in workers)  # both took a share
+    assert sum(w.duplicates for w in workers) == 1
+    assert (await redis.xpending(STREAM, GROUP))["pending"] == 0  # every entry acknowledged...
+    assert await redis.xlen(STREAM) == 0  # ...and deleted
+
+
+async def test_a_dead_workers_entries_are_taken_over_after_the_idle_timeout(redis: Redis) -> None:
+    await ensure_group(redis)
+    for uid in (1, 2, 3):
+        await add_update(redis, json.dumps(update(uid)).encode())
+    await redis.xreadgroup(GROUP, "dead", {STREAM: ">"}, count=2)  # read, then the worker was killed
+    await redis.set("gaokao:upd:1", "dead", ex=1)  # it had claimed update 1 before it died
+    answered: list[int] = []
+
+    async def handle(u: dict[str, Any]) -> None:
+        answered.append(u["update_id"])
+
+    live = Consumer(redis, "live", handle, claim_idle=0.5, block=0.1)
+    await run_consumers([live], lambda: len(answered) == 3)
+    assert sorted(answered) == [1, 2, 3]
+    assert live.claimed == 2
+    assert (await redis.xpending(STREAM, GROUP))["pending"] == 0
+
+
+async def test_an_update_answered_before_its_worker_died_is_not_answered_again(redis: Redis) -> None:
+    await ensure_group(redis)
+    await add_update(redis, json.dumps(update(9)).encode())
+    await redis.xreadgroup(GROUP, "dead", {STREAM: ">"}, count=1)
+    await redis.set("gaokao:upd:9", "done")  # it answered and marked it, but died before the XACK
+    answered: list[int] = []
+
+    async def handle(u: dict[str, Any]) -> None:
+        answered.append(u["update_id"])
+
+    live = Consumer(redis, "live", handle, claim_idle=0.3, block=0.1)
+    await run_consumers([live], lambda: live.duplicates == 1)
+    assert answered == []
+    assert (await redis.xpending(STREAM, GROUP))["pending"] == 0
+
+
+async def test_a_failing_update_stays_pending_for_a_retry(redis: Redis) -> None:
+    calls: list[int] = []
+
+    async def handle(u: dict[str, Any]) -> None:
+        calls.append(u["update_id"])
+        if len(calls) == 1:
+            raise RuntimeError("the first attempt fails")
+
+    await add_update(redis, json.dumps(update(4)).encode())
+    worker = Consumer(redis, "w", handle, claim_idle=0.3, block=0.1)
+    await run_consumers([worker], lambda: worker.handled == 1)
+    assert calls == [4, 4]
