@@ -174,8 +174,7 @@ def side_facts(store: Store, cities: Collection[str], params: Params, side: Side
     s = store.schools[side.school_id]
     city = facts.campus_city(side.campus, cities) if side.campus else None
     if city:  # a campus in another city is in that city's province (哈工大威海: 山东)
-        homes = [x.province for x in store.schools.values() if x.city == city and x.province]
-        prof["province"] = max(set(homes), key=homes.count) if homes else None
+        prof["province"] = facts.city_province(store, city)
     prof.update(school=s.name + (f"({side.campus})" if side.campus else ""), campus=side.campus,
                 city=city or prof["city"], years={}, units=[], units_year=None, tier=None, expected_rank=None)
     if fr is None:

@@ -263,7 +263,8 @@ def _major(a: Answer) -> str:
                 lines.append(f"在{asked}的历年录取线：" if c["province"] == asked else
                              "其他省份的录取线：" if asked else "历年录取线：")
             group = f" 专业组{c['group']}" if c.get("group") else ""
-            lines.append(f"  {c['province']} {c['year']} {c['track']} 批次：{c['batch']}{group} {c['major']}："
+            kind = "".join(f"【{w}】" for w in (c.get("special"), c.get("round")) if w)  # 中外合作, 征集 …
+            lines.append(f"  {c['province']} {c['year']} {c['track']} 批次：{c['batch']}{group} {c['major']}{kind}："
                          f"{_fmt_score(c['cutoff_score'])}，位次{_fmt_rank(c['cutoff_rank'], c['rank_source'])}"
                          + ("（未核验）" if not c["verified"] else ""))
     else:
