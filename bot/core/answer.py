@@ -10,8 +10,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.core import compare as cmp
 from bot.core import facts, places
 from bot.core.advise import Ladder, Params, equivalent_tracks, ladder_for, shortlist
+from bot.core.compare import Side
 from bot.core.names import Mention, NameIndex, is_ambiguous
 from bot.core.parse import Query, parse
 from bot.core.store import ScoreTable, Store
@@ -42,7 +44,7 @@ class Answer:
 
 def _name_index(store: Store) -> NameIndex:
     t0 = time.perf_counter()
-    names = NameIndex(store.name_entries)
+    names = NameIndex(store.name_entries, store.campus_labels())
     log.info("name index built in %.0f ms", 1000 * (time.perf_counter() - t0))
     return names
 
@@ -259,11 +261,18 @@ class Engine:
 
     # -- schools -------------------------------------------------------------------------
 
-    def _resolve(self, q: Query, want: int) -> tuple[list[int], list[str], str | None]:
-        """School ids for the first `want` mentions, or candidates/problem when unclear."""
+    def _resolve(self, q: Query, want: int, notes: list[str] | None = None) -> tuple[list[int], list[str], str | None]:
+        """School ids for the first `want` mentions, or candidates/problem when unclear. A short name shared by
+        several schools (华师) is read as the one in the user's province when exactly one is, said in `notes`."""
         ids: list[int] = []
         for m in q.schools[:want]:
             picked = _pick(m)
+            if isinstance(picked, list) and q.province:
+                local = {c.school_id for c in m.candidates if self.store.schools[c.school_id].province == q.province}
+                if len(local) == 1:
+                    picked = local.pop()
+                    if notes is not None:
+                        notes.append(f"“{m.span}”按{q.province}的{self.store.schools[picked].name}理解。")
             if isinstance(picked, list):
                 return [], picked, f"“{m.span}”可能指多所学校，请说全称："
             ids.append(picked)
@@ -272,15 +281,31 @@ class Engine:
         return ids, [], None
 
     def compare(self, q: Query) -> Answer:
-        """Two schools side by side."""
+        """Two schools (or two campuses of one) side by side in one province and the same years."""
         qd = _query_dict(q)
-        ids, cands, problem = self._resolve(q, 2)
+        notes = user_notes(q.notes)
+        ids, cands, problem = self._resolve(q, 2, notes)
         if problem:
-            return Answer("compare", qd, candidates=cands, problem=problem, notes=user_notes(q.notes))
+            return Answer("compare", qd, candidates=cands, problem=problem, notes=notes)
+        sides = [Side(sid, m.campus) for sid, m in zip(ids, q.schools, strict=False)]
+        rank: int | None = None
+        ladder: Ladder | None = None
         track = _track_used(q.track, q.province, q.year or 2025, []) if q.province else None
-        profiles = [facts.profile(self.store, sid, q.province, track) for sid in ids]
+        if q.province and (q.rank is not None or q.score is not None):
+            pos = self._position(q, qd, notes)
+            if isinstance(pos, str):
+                notes.append(pos)
+            else:
+                _, track, table, rank = pos
+                ladder = self._ladder(q.province, track, table.year)
+        elif q.province and q.track is None:
+            notes += [n for n in (_track_note(q.province, q.year or 2025),) if n]
+        fr = cmp.frame(self.store, sides, q.province, track)
+        profiles = [cmp.side_facts(self.store, self._cities, self.params, s, fr, rank, ladder) for s in sides]
         qd["school_a"], qd["school_b"] = profiles[0]["school"], profiles[1]["school"]
-        return Answer("compare", qd, schools=profiles, notes=user_notes(q.notes) + facts.compare_notes(profiles))
+        qd["compare"] = cmp.summary(self.store, sides, fr, profiles)
+        notes += facts.compare_notes(profiles)
+        return Answer("compare", qd, schools=profiles, notes=notes)
 
     def school(self, q: Query) -> Answer:
         """One school's profile and cutoffs."""
@@ -368,6 +393,12 @@ def _example_rank(size: int) -> str:
     """A rank inside a cohort of `size`, written the way people write it (位次28万, 位次4,500)."""
     half = size // 2
     return f"{half // 10_000}万" if half >= 10_000 else f"{max(1, half):,}"
+
+
+def _track_note(province: str, year: int) -> str | None:
+    """For a comparison in a province without a track word: which track the figures are in."""
+    used = regions.tracks_for(province, year)
+    return None if used == ("综合",) else f"没有说明科类，按{used[0]}比较；文科/历史类请在消息里写明。"
 
 
 def _track_used(track: str | None, province: str | None, year: int, notes: list[str]) -> str | None:

@@ -45,12 +45,37 @@ def school_filter(store: Store, filters: Sequence[str], prov: str) -> Callable[[
         if ("985" in wanted and not s.is985) or ("211" in wanted and not s.is211) or (
                 "dfc" in wanted and not s.double_first_class):
             continue
-        if where is not None and not where(s.province, s.city):
-            continue
         ok.add(sid)
-    if "no_zk" in wanted:
-        return lambda e: e.school_id in ok and e.batch_level != "专科"
-    return lambda e: e.school_id in ok
+    place_ok = _campus_place_test(store, where) if where is not None else None
+    no_zk = "no_zk" in wanted
+    return lambda e: (e.school_id in ok and not (no_zk and e.batch_level == "专科")
+                      and (place_ok is None or place_ok(e.school_id, e.campus)))
+
+
+def city_province(store: Store, city: str) -> str | None:
+    """The province most schools in `city` are in (a campus's province: 威海市 -> 山东)."""
+    homes = [s.province for s in store.schools.values() if s.city == city and s.province]
+    return max(set(homes), key=homes.count) if homes else None
+
+
+def _campus_place_test(store: Store, where: Callable[[str | None, str | None], bool]
+                       ) -> Callable[[int, str | None], bool]:
+    """A place test of a school's unit: a campus in its own city (哈工大威海 is in 威海, 山东) is tested there, other
+    units in the school's city (memoised: the list tests thousands of units)."""
+    cities = {s.city for s in store.schools.values() if s.city}
+    seen: dict[tuple[int, str | None], bool] = {}
+
+    def test(sid: int, campus: str | None) -> bool:
+        key = (sid, campus)
+        hit = seen.get(key)
+        if hit is None:
+            s = store.schools[sid]
+            city = campus_city(campus, cities)
+            hit = where(s.province, s.city) if city is None else where(city_province(store, city), city)
+            seen[key] = hit
+        return hit
+
+    return test
 
 
 def wan(n: int) -> str:

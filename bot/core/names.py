@@ -85,6 +85,7 @@ class Mention:
     end: int
     span: str
     candidates: tuple[Candidate, ...]
+    campus: str | None = None  # a campus named with the school (哈工大威海 -> 威海), as `campus_base` writes it
 
     @property
     def best(self) -> Candidate:
@@ -125,6 +126,17 @@ def _suffix_of(key: str) -> str | None:
     return None
 
 
+_CAMPUS_END = re.compile(r"(?:校区|分校|分院)$")
+
+
+def campus_base(label: str | None) -> str | None:
+    """A campus label without its 校区/分校/分院 ending, so 威海, 威海校区 and 威海分校 are one campus."""
+    if not label:
+        return None
+    base = _CAMPUS_END.sub("", fold(label).strip("()"))
+    return base or None
+
+
 def _rank_candidates(found: Iterable[tuple[float, bool, _Target]], limit: int) -> list[Candidate]:
     """Keep the best match per school and order by score, exactness, alias kind."""
     best: dict[int, tuple[float, bool, _Target]] = {}
@@ -142,10 +154,19 @@ def _rank_candidates(found: Iterable[tuple[float, bool, _Target]], limit: int) -
 class NameIndex:
     """An immutable index over school names and aliases."""
 
-    __slots__ = ("_by_key", "_df", "_first_lengths", "_keys", "_postings", "_targets_of")
+    __slots__ = ("_by_key", "_campuses", "_df", "_first_lengths", "_keys", "_postings", "_targets_of")
 
-    def __init__(self, entries: Iterable[NameEntry]) -> None:
-        """Build the index; cost is linear in the number of aliases."""
+    def __init__(self, entries: Iterable[NameEntry],
+                 campuses: Iterable[tuple[int, str]] = ()) -> None:
+        """Build the index; cost is linear in the number of aliases. `campuses`: (school id, campus label) pairs
+        of the cutoff tables, so that a campus written after a school's name (哈工大威海) is recognised."""
+        by_campus: dict[int, set[str]] = defaultdict(set)
+        for sid, label in campuses:
+            base = campus_base(label)
+            if base and 2 <= len(base) <= 6 and not _SUFFIX_RE.search(base):
+                by_campus[sid].add(base)
+        self._campuses: dict[int, tuple[str, ...]] = {
+            sid: tuple(sorted(v, key=len, reverse=True)) for sid, v in by_campus.items()}
         by_key: dict[str, list[_Target]] = defaultdict(list)
         for e in entries:
             k = _key(e.alias)
@@ -251,11 +272,31 @@ class NameIndex:
             tail = _CAMPUS_TAIL.match(t, end) if _suffix_of(key) else None
             span_end = tail.end() if tail else end
             cands = _rank_candidates(((100.0, True, tg) for tg in self._by_key[key]), 5)
-            mentions.append(Mention(i, span_end, text[i:span_end], tuple(cands)))
+            campus, campus_end = self._campus_at(key, t, end, cands)
+            span_end = max(span_end, campus_end)
+            mentions.append(Mention(i, span_end, text[i:span_end], tuple(cands), campus))
             i = span_end
         mentions.extend(self._fuzzy_mentions(text, t, mentions))
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+    def _campus_at(self, key: str, t: str, end: int, cands: Sequence[Candidate]) -> tuple[str | None, int]:
+        """The campus a matched alias names (哈尔滨工业大学(威海)) or that follows it (哈工大威海, 哈工大（深圳）校区),
+        and where that campus word ends; (None, end) when none of the school's known campuses is there."""
+        if len({c.school_id for c in cands}) != 1:
+            return None, end
+        known = self._campuses.get(cands[0].school_id, ())
+        for inner in re.findall(r"\(([^()]+)\)", key):
+            if campus_base(inner) in known:
+                return campus_base(inner), end
+        window = t[end:end + 12]
+        rest = window.lstrip("( ")
+        at = end + len(window) - len(rest)
+        for base in known:
+            if rest.startswith(base):
+                tail = re.match(r"(?:校区|分校|分院)?\)?", t[at + len(base):])
+                return base, at + len(base) + (tail.end() if tail else 0)
+        return None, end
 
     def _match_at(self, t: str, i: int) -> int | None:
         """End of the longest alias starting at i, or None."""

@@ -317,11 +317,11 @@ def _has_context(masked: str) -> bool:
 
 def _distinct_schools(mentions: list[Mention]) -> list[Mention]:
     """One mention per school (the first), dropping mentions that are really a province name."""
-    seen: set[int] = set()
+    seen: set[tuple[int, str | None]] = set()  # two campuses of one school are two schools (哈工大威海、哈工大深圳)
     out: list[Mention] = []
     for m in mentions:
-        if m.candidates and m.best.school_id not in seen and m.span not in _PROVINCE_SPELLINGS:
-            seen.add(m.best.school_id)
+        if m.candidates and (m.best.school_id, m.campus) not in seen and m.span not in _PROVINCE_SPELLINGS:
+            seen.add((m.best.school_id, m.campus))
             out.append(m)
     return out
 

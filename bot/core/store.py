@@ -126,6 +126,22 @@ class MajorCutoff:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitCutoff:
+    """An ordinary first-round cutoff of one group or major of a school in one province."""
+
+    year: int
+    track: str
+    batch_level: str
+    campus: str | None
+    grp: str | None
+    major: str | None
+    min_score: float | None
+    min_rank: int | None
+    rank_source: str | None
+    quality: str
+
+
+@dataclass(frozen=True, slots=True)
 class Strength:
     """A row of `major_strength`."""
 
@@ -402,6 +418,24 @@ class Store:
             [school_id, major_like, province, province, first],
         )
         return [MajorCutoff(r[0], r[1], r[2], r[3], r[4] and clean_major(r[4]), *r[5:]) for r in rows]
+
+    def campus_labels(self) -> list[tuple[int, str]]:
+        """(school id, campus label) pairs that the cutoff tables hold (威海, 威海校区, 深圳 …)."""
+        return [(sid, c) for sid, c in self._q(
+            "SELECT DISTINCT school_id, campus FROM admissions WHERE campus IS NOT NULL AND school_id IS NOT NULL")]
+
+    def school_units(self, school_id: int, province: str) -> list[UnitCutoff]:
+        """A school's ordinary first-round group and major cutoffs in one province (no 提前 batch), latest year
+        first: the grain students apply at, for comparisons."""
+        rows = self._q(
+            """SELECT year, track, batch_level, campus, grp, major, min_score, min_rank, rank_source, quality
+               FROM admissions
+               WHERE school_id = ? AND province = ? AND programme = 'ordinary' AND round = 'first'
+                 AND (grp IS NOT NULL OR major IS NOT NULL) AND batch NOT LIKE '%提前%'
+               ORDER BY year DESC, track, grp NULLS LAST, min_rank NULLS LAST""",
+            [school_id, province],
+        )
+        return [UnitCutoff(r[0], r[1], r[2], r[3], r[4], r[5] and clean_major(r[5]), *r[6:]) for r in rows]
 
     def strengths(self, school_id: int) -> list[Strength]:
         """Major and discipline strength rows of a school (all schools' rows are read on first use)."""
