@@ -37,7 +37,7 @@ async def test_query_commands(h: Harness) -> None:
     expected = {
         "/rank 河南 理科 447": "位次447",
         "/score 河南 理科 580分": "580分",
-        "/compare 郑州大学 河南大学": "郑州大学 与 河南大学 对比",
+        "/compare 郑州大学 河南大学": "郑州大学 vs 河南大学",
         "/major 郑州大学 土木工程": "郑州大学 · 土木工程",
         "/school 郑大": "【郑州大学】",
         "/lines 河南 2024": "河南2024年批次线：",

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 QUESTIONS = {  # message -> a piece of the right answer
     "河南 理科 505分": "保（稳妥兜底）",
-    "郑州大学和河南大学哪个好": "郑州大学 与 河南大学 对比",
+    "郑州大学和河南大学哪个好": "郑州大学 vs 河南大学",
     "郑大怎么样": "【郑州大学】",
     "/rank 河南 理科 447": "位次447",
     "/help": "河南 理科 447200",
