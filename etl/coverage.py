@@ -233,9 +233,9 @@ def added_by_new_sources(con: duckdb.DuckDBPyConnection) -> list[Added]:
                 WHERE src IS NOT NULL GROUP BY ALL
             """, params).fetchall()
         else:
-            quarantined = ("(SELECT count(*) FROM (SELECT {case} AS q_src, province, year, batch_level FROM quarantine) q "
+            quarantined = (f"(SELECT count(*) FROM (SELECT {case} AS q_src, province, year, batch_level FROM quarantine) q "
                            "WHERE q.q_src = s.src AND q.province = s.province AND q.year = s.year "
-                           "AND q.batch_level = s.lvl)").format(case=case) if table == "admissions" else "NULL"
+                           "AND q.batch_level = s.lvl)") if table == "admissions" else "NULL"
             rows = con.execute(f"""
                 WITH t AS (SELECT {case} AS src, province, year, {level} AS lvl, {school} AS sid FROM {table}),
                      s AS (SELECT src, province, year, lvl, count(*) AS n, count(DISTINCT sid) AS schools,

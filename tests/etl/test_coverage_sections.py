@@ -5,7 +5,13 @@ from __future__ import annotations
 import duckdb
 
 from etl.build import SCHEMA
-from etl.coverage import added_by_new_sources, render_added, render_document, render_truncated, truncated_tables
+from etl.coverage import (
+    added_by_new_sources,
+    render_added,
+    render_document,
+    render_truncated,
+    truncated_tables,
+)
 
 HENAN = "botonwa83-byte__gaokao-data/data/2025/henan/school-admission.csv"
 SICHUAN = "botonwa83-byte__gaokao-data/data/2025/sichuan/school-admission.csv"
