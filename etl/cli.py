@@ -39,8 +39,10 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("coverage", help="print which provinces, years and tracks have school cutoff ranks and batch lines",
                        description="Per province: the years and tracks with ordinary-batch school cutoff ranks, "
-                                   "with school counts, 本科 and 专科 apart; then the batch lines that exist and are "
-                                   "missing per province-year-track (Markdown).")
+                                   "with school counts, 本科 and 专科 apart; the batch lines that exist and are "
+                                   "missing per province-year-track; programme labels and unclassified labels; "
+                                   "quarantined rows by reason and province; truncated 一分一段 tables; and what "
+                                   "each new source (#20-#22) added (Markdown, for docs/data-coverage.md).")
     c.add_argument("--db", type=Path, default=None, help=f"database file (default: $GAOKAO_DB or {DEFAULT_DB})")
 
     a = sub.add_parser("audit", help="run the data-truth checks on a database; exit 1 when a must-be-zero check fails",
@@ -176,12 +178,9 @@ def _open(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from etl.coverage import coverage, line_cells, render_control_lines, render_markdown
+    from etl.coverage import render_document
 
-    con = _open(args)
-    row = con.execute("SELECT value FROM build_info WHERE key = 'built_at'").fetchone()
-    sys.stdout.write(render_markdown(coverage(con), row[0] if row else None))
-    sys.stdout.write("\n" + render_control_lines(*line_cells(con)))
+    sys.stdout.write(render_document(_open(args)))
     return 0
 
 

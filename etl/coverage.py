@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from etl.quarantine import LINE_LEVEL_SQL, NOT_A_BATCH_FLOOR_SQL
 from gaokao.regions import PROVINCES
 from gaokao.terms import SPECIAL_TYPE_LINE
 
@@ -120,3 +121,175 @@ def render_control_lines(cells: list[LineCell], older_without_lines: int = 0) ->
         cols = ("; ".join(x) or "–" for x in (benke, zhuanke, special))
         out.append(f"| {c.province} | {c.year} | {c.track} | {' | '.join(cols)} | {'、'.join(c.missing()) or '–'} |")
     return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- truncated tables
+
+
+@dataclass(frozen=True, slots=True)
+class TruncatedTable:
+    """A 一分一段 table that stops before its cohort's end: where it stops and the lines below it."""
+
+    province: str
+    year: int
+    track: str
+    min_score: int
+    last_rank: int  # cumulative count at the lowest score: everyone above the table's end
+    benke: float | None
+    zhuanke: float | None
+    source_file: str
+
+
+def truncated_tables(con: duckdb.DuckDBPyConnection) -> list[TruncatedTable]:
+    """The tables marked cohorts.truncated, with the lowest 本科 and 专科 lines of their year."""
+    rows = con.execute(f"""
+        WITH lines AS (
+            SELECT province, year, track,
+                   min(score) FILTER (WHERE {LINE_LEVEL_SQL} = '本科') AS benke,
+                   min(score) FILTER (WHERE {LINE_LEVEL_SQL} = '专科') AS zhuanke
+            FROM control_lines WHERE NOT ({NOT_A_BATCH_FLOOR_SQL}) GROUP BY ALL
+        )
+        SELECT c.province, c.year, c.track, c.min_score, c.size, l.benke, l.zhuanke, c.source_file
+        FROM cohorts c LEFT JOIN lines l USING (province, year, track)
+        WHERE c.truncated
+    """).fetchall()
+    order = {p: i for i, p in enumerate(PROVINCES)}
+    cells = [TruncatedTable(str(p), int(y), str(t), int(s), int(n), _float(b), _float(z), str(f))
+             for p, y, t, s, n, b, z, f in rows]
+    return sorted(cells, key=lambda c: (order.get(c.province, len(order)), c.year, c.track))
+
+
+def _float(x: object) -> float | None:
+    return None if x is None else float(str(x))
+
+
+def render_truncated(tables: list[TruncatedTable]) -> str:
+    """A Markdown section: the truncated 一分一段 tables and where each stops."""
+    out = ["## Truncated 一分一段 tables", "",
+           "Tables that stop before the cohort's end (their lowest score is above the lowest batch line, or the "
+           "source says the table is partial). Below the lowest score the bot says what is known "
+           "(\"低于表内最低分…\") and never extrapolates; the last cumulative count is not the cohort size.", ""]
+    if not tables:
+        return "\n".join([*out, "No table is truncated.", ""])
+    out += [f"{len(tables)} tables.", "",
+            "| province | year | track | lowest score | rank at it | 本科 line | 专科 line | source |",
+            "|---|---|---|---:|---:|---:|---:|---|"]
+    for t in tables:
+        lines = ("–" if x is None else f"{x:g}" for x in (t.benke, t.zhuanke))
+        out.append(f"| {t.province} | {t.year} | {t.track} | {t.min_score} | {t.last_rank:,} | "
+                   f"{' | '.join(lines)} | `{t.source_file}` |")
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- what each new source added
+
+# The sources of SOURCES.md #20-#22, by the source_file paths their rows carry.
+NEW_SOURCES: tuple[tuple[str, str], ...] = (
+    ("#20 immaotianyi (lines, 一分一段 2024–2026)", "immaotianyi__gaokao-volunteer-v2/%"),
+    ("#21 botonwa 河南 2025 投档", "botonwa83-byte__gaokao-data/data/2025/henan/school-admission.csv"),
+    ("#22 botonwa 四川/山东 2025 投档, 一分一段", "botonwa83-byte__gaokao-data/%"),
+)
+
+# Per table: the grain shown (level, or track for tables without one) and the school column if any.
+_ADDED_SQL = {
+    "admissions": ("batch_level", "school_id"),
+    "school_cutoffs": ("batch_level", "school_id"),
+    "score_ranks": ("track", None),
+    "control_lines": (LINE_LEVEL_SQL, None),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """Rows one new source holds in one table for a province-year-level (or track)."""
+
+    source: str
+    table: str
+    province: str
+    year: int
+    level: str
+    rows: int
+    schools: int | None  # distinct schools; None for tables without schools
+    only_here: int | None  # of those, schools no other source has for that province-year-level
+    quarantined: int | None  # admission rows of this source moved to quarantine
+
+
+def _source_case() -> tuple[str, list[str]]:
+    """A SQL CASE naming the new source of a source_file (first pattern wins), and its parameters."""
+    whens = " ".join("WHEN source_file LIKE ? THEN ?" for _ in NEW_SOURCES)
+    params = [x for label, pattern in NEW_SOURCES for x in (pattern, label)]
+    return f"CASE {whens} END", params
+
+
+def added_by_new_sources(con: duckdb.DuckDBPyConnection) -> list[Added]:
+    """What the sources #20–#22 hold in the database, per table, province, year and level."""
+    case, params = _source_case()
+    out: list[Added] = []
+    for table, (level, school) in _ADDED_SQL.items():
+        if school is None:
+            rows = con.execute(f"""
+                SELECT src, province, year, lvl, count(*), NULL, NULL, NULL
+                FROM (SELECT {case} AS src, province, year, {level} AS lvl FROM {table})
+                WHERE src IS NOT NULL GROUP BY ALL
+            """, params).fetchall()
+        else:
+            quarantined = (f"(SELECT count(*) FROM (SELECT {case} AS q_src, province, year, batch_level FROM quarantine) q "
+                           "WHERE q.q_src = s.src AND q.province = s.province AND q.year = s.year "
+                           "AND q.batch_level = s.lvl)") if table == "admissions" else "NULL"
+            rows = con.execute(f"""
+                WITH t AS (SELECT {case} AS src, province, year, {level} AS lvl, {school} AS sid FROM {table}),
+                     s AS (SELECT src, province, year, lvl, count(*) AS n, count(DISTINCT sid) AS schools,
+                                  list(DISTINCT sid) AS sids
+                           FROM t WHERE src IS NOT NULL GROUP BY ALL)
+                SELECT s.src, s.province, s.year, s.lvl, s.n, s.schools,
+                       (SELECT count(DISTINCT u.sid) FROM t u
+                        WHERE list_contains(s.sids, u.sid) AND u.province = s.province AND u.year = s.year
+                          AND u.lvl = s.lvl AND u.src IS NULL) AS elsewhere,
+                       {quarantined}
+                FROM s
+            """, params * (2 if table == "admissions" else 1)).fetchall()
+        for src, prov, year, lvl, n, schools, elsewhere, quar in rows:
+            only = None if schools is None else int(schools) - int(elsewhere)
+            out.append(Added(str(src), table, str(prov), int(year), str(lvl), int(n),
+                             None if schools is None else int(schools), only, None if quar is None else int(quar)))
+    order = {label: i for i, (label, _) in enumerate(NEW_SOURCES)}
+    tables = list(_ADDED_SQL)
+    return sorted(out, key=lambda a: (order[a.source], tables.index(a.table), a.province, a.year, a.level))
+
+
+def render_added(added: list[Added]) -> str:
+    """A Markdown section: per new source, its rows and schools by table, province, year and level."""
+    out = ["## What each new source added", "",
+           "Rows in the database that come from the sources #20–#22 of SOURCES.md, by table, province, year and "
+           "level (track for 一分一段 tables). Where a more trusted source has the same line or table, its row is "
+           "kept and the new source adds nothing there (disagreements are in the build log). *Only here*: schools "
+           "that no other source has for that province, year and level. *Quarantined*: this source's admission "
+           "rows moved to the `quarantine` table. #21/#22 are unverified third-party rows; their ranks are "
+           "re-derived from the score.", ""]
+    for label, _ in NEW_SOURCES:
+        mine = [a for a in added if a.source == label]
+        out += [f"### {label}", ""]
+        if not mine:
+            out += ["No rows in the database.", ""]
+            continue
+        out += ["| table | province | year | level / track | rows | schools | only here | quarantined |",
+                "|---|---|---|---|---:|---:|---:|---:|"]
+        for a in mine:
+            cells = ("–" if x is None else f"{x:,}" for x in (a.schools, a.only_here, a.quarantined))
+            out.append(f"| {a.table} | {a.province} | {a.year} | {a.level} | {a.rows:,} | {' | '.join(cells)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def render_document(con: duckdb.DuckDBPyConnection) -> str:
+    """The whole docs/data-coverage.md: schools, lines, labels, quarantine, truncated tables, new sources."""
+    from etl import labels, quarantine
+
+    row = con.execute("SELECT value FROM build_info WHERE key = 'built_at'").fetchone()
+    parts = [render_markdown(coverage(con), row[0] if row else None),
+             render_control_lines(*line_cells(con)),
+             "## Programme labels\n\n" + labels.render_markdown(con),
+             quarantine.render_markdown(con),
+             render_truncated(truncated_tables(con)),
+             render_added(added_by_new_sources(con))]
+    return "\n".join(parts)

@@ -19,7 +19,7 @@ def _db() -> duckdb.DuckDBPyConnection:
         ("河南", 2024, "理科", "本科二批", "本科二批", 396.0),
     ])
     con.executemany("INSERT INTO cohorts (province, year, track, size, min_score, max_score, source_file, truncated) "
-                    "VALUES (?, ?, ?, 1000, 100, 700, 'f', FALSE)",
+                    "VALUES (?, ?, ?, 1000, 100, 700, 'f', false)",
                     [("河南", 2025, "历史类"), ("山东", 2025, "综合"), ("山东", 2018, "综合")])
     return con
 
