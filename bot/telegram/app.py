@@ -19,20 +19,19 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
-from bot.core.answer import Engine
 from bot.core.errors import BotError
-from bot.serve.outbox import Backoff, Outbound, OutboxError, SqliteOutbox, outbox_path
+from bot.serve.charts import ChartMaker
+from bot.serve.engines import Engines
+from bot.serve.outbox import Outbound, OutboxError
 from bot.serve.pacing import make_pacer
-from bot.serve.publish import follow, follower
-from bot.serve.ratelimit import Limiter, RateLimiter
-from bot.serve.replicas import Shared, newest_database, open_shared
+from bot.serve.ratelimit import Limiter
+from bot.serve.redact import redact_logs
+from bot.serve.refresh import Refresher
+from bot.serve.services import Services, open_services
 from bot.serve.shared import SharedStateError
+from bot.serve.stores import local_inline_limiter, local_message_limiter
 from bot.settings import Settings
-from bot.telegram.charts import ChartMaker, find_cjk_font
-from bot.telegram.engines import Engines
 from bot.telegram.middlewares import EngineMiddleware, RateLimitMiddleware
-from bot.telegram.redact import redact_logs
-from bot.telegram.refresh import Refresher, etl_command
 from bot.telegram.routers import make_routers
 from bot.telegram.session import RetryPolicy, RetrySession
 from bot.telegram.views import Paging, bot_commands
@@ -52,20 +51,13 @@ def make_bot(settings: Settings, policy: RetryPolicy = RetryPolicy(), outbound: 
     return Bot(settings.token, session=session, default=DefaultBotProperties(parse_mode=None))
 
 
-def open_outbound(settings: Settings, db: Path) -> Outbound:
-    """The outbox file (GAOKAO_OUTBOX, or next to the database) with its backoff, and the pacing."""
-    first, most, give_up = settings.outbox_retry
-    store = SqliteOutbox(settings.outbox or outbox_path(db))
-    return Outbound(store, make_pacer(settings.pacing), Backoff(first, most, give_up))
-
-
 def build_dispatcher(*, settings: Settings, engines: Engines, charts: ChartMaker, refresher: Refresher,
                      paging: Paging = Paging(), limiter: Limiter | None = None,
                      inline_limiter: Limiter | None = None, outbound: Outbound | None = None) -> Dispatcher:
     """The Dispatcher: services by name (dp["engines"] ...), middlewares, routers, start-up and shutdown."""
     dp = Dispatcher(disable_fsm=True, settings=settings, engines=engines, charts=charts, refresher=refresher,
-                    outbound=outbound, paging=paging, limiter=limiter or RateLimiter(capacity=10, per_second=0.5),
-                    inline_limiter=inline_limiter or RateLimiter(capacity=30, per_second=2.0))
+                    outbound=outbound, paging=paging, limiter=limiter or local_message_limiter(),
+                    inline_limiter=inline_limiter or local_inline_limiter())
     dp.update.outer_middleware(EngineMiddleware())
     dp.message.middleware(RateLimitMiddleware("limiter"))
     dp.callback_query.middleware(RateLimitMiddleware("limiter"))
@@ -100,44 +92,42 @@ async def _start_outbox(bot: Bot, outbound: Outbound | None) -> None:
         await outbound.start(lambda item: session.attempt(bot, item))
 
 
+def dispatcher_for(settings: Settings, services: Services, paging: Paging = Paging()) -> Dispatcher:
+    """`build_dispatcher` on the services a door opened (bot/serve/services.py)."""
+    stores = services.stores
+    return build_dispatcher(settings=settings, engines=services.engines, charts=services.charts,
+                            refresher=services.refresher, paging=paging, limiter=stores.limiter,
+                            inline_limiter=stores.inline_limiter, outbound=stores.outbound)
+
+
 def run_bot(settings: Settings, db: Path, *, webhook: str | None = None, listen: str = "127.0.0.1:8080",
             secret: str | None = None) -> int:
     """Run the Telegram bot until SIGINT/SIGTERM; returns the exit code."""
     if settings.token:
         redact_logs(settings.token)
-    try:
-        if settings.redis_url:  # the same bot on the shared stores (see bot/serve/replicas.py)
-            return asyncio.run(_serve_shared(settings, db, webhook, listen, secret))
-        engine = Engine.open(db)
-        outbound = open_outbound(settings, db)
+    return asyncio.run(_main(settings, db, webhook, listen, secret))
+
+
+async def _main(settings: Settings, db: Path, webhook: str | None, listen: str, secret: str | None) -> int:
+    try:  # GAOKAO_REDIS_URL set: the same bot on the shared stores (see bot/serve/replicas.py)
+        services = await open_services(settings, db)
     except (BotError, OutboxError, SharedStateError) as exc:
         log.error("%s", exc)
         return 1
-    return asyncio.run(_serve(settings, db, engine, outbound, webhook, listen, secret))
-
-
-async def _serve_shared(settings: Settings, db: Path, webhook: str | None, listen: str, secret: str | None) -> int:
-    shared = await open_shared(settings, db)
-    engine = await asyncio.to_thread(Engine.open, await newest_database(shared.publisher, db))
     stop = asyncio.Event()
-    engines = Engines(engine)
-    follow_task = asyncio.create_task(follow(shared.redis, follower(engines.switch), stop))
+    follow_task = services.follow_versions(stop)
     try:
-        return await _serve(settings, db, engine, shared.outbound, webhook, listen, secret, engines=engines,
-                            shared=shared)
+        return await _serve(settings, services, webhook, listen, secret)
     finally:
         stop.set()
-        await follow_task
-        await shared.redis.aclose()
+        if follow_task is not None:
+            await follow_task
+        await services.aclose()
 
 
-async def _serve(settings: Settings, db: Path, engine: Engine, outbound: Outbound, webhook: str | None,
-                 listen: str, secret: str | None, engines: Engines | None = None, shared: Shared | None = None) -> int:
-    bot = make_bot(settings, outbound=outbound)
-    dp = build_dispatcher(settings=settings, engines=engines or Engines(engine), charts=ChartMaker(find_cjk_font()),
-                          refresher=Refresher(etl_command(settings, db), publisher=shared.publisher if shared else None),
-                          outbound=outbound, limiter=shared.limiter if shared else None,
-                          inline_limiter=shared.inline_limiter if shared else None)
+async def _serve(settings: Settings, services: Services, webhook: str | None, listen: str, secret: str | None) -> int:
+    bot = make_bot(settings, outbound=services.stores.outbound)
+    dp = dispatcher_for(settings, services)
     # Everything built so far (aiogram's models, the engine's tables) lives as long as the process: keep
     # it out of the garbage collector's full passes, which otherwise stall the loop for 100+ ms under load.
     gc.collect()

@@ -9,8 +9,8 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
+from bot.serve.engines import Engines
 from bot.serve.ratelimit import Limiter, Verdict
-from bot.telegram.engines import Engines
 
 log = logging.getLogger(__name__)
 

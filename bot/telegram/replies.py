@@ -9,7 +9,7 @@ from aiogram.enums import ChatType
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message, ReplyParameters
 
 from bot.core.render import render, split
-from bot.telegram.engines import Core
+from bot.serve.engines import Core
 from bot.telegram.keyboards import for_answer
 from bot.telegram.views import Paging, first_page
 

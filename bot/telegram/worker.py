@@ -15,18 +15,13 @@ from typing import Any
 
 from aiogram.types import Update
 
-from bot.core.answer import Engine
 from bot.core.errors import BotError
-from bot.serve.publish import follow, follower
-from bot.serve.replicas import newest_database, open_shared
+from bot.serve.redact import redact_logs
+from bot.serve.services import open_services
 from bot.serve.shared import SharedStateError
 from bot.serve.stream import Consumer
 from bot.settings import Settings
-from bot.telegram.app import build_dispatcher, make_bot
-from bot.telegram.charts import ChartMaker, find_cjk_font
-from bot.telegram.engines import Engines
-from bot.telegram.redact import redact_logs
-from bot.telegram.refresh import Refresher, etl_command
+from bot.telegram.app import dispatcher_for, make_bot
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +40,11 @@ def run_worker(settings: Settings, db: Path, concurrency: int = 64) -> int:
 
 
 async def _work(settings: Settings, db: Path, concurrency: int) -> int:
-    shared = await open_shared(settings, db)
-    engine = await asyncio.to_thread(Engine.open, await newest_database(shared.publisher, db))
-    engines = Engines(engine)
+    services = await open_services(settings, db)
+    shared, engines = services.stores.shared, services.engines
+    assert shared is not None  # settings.redis_url is set
     bot = make_bot(settings, outbound=shared.outbound)
-    dp = build_dispatcher(settings=settings, engines=engines, charts=ChartMaker(find_cjk_font()),
-                          refresher=Refresher(etl_command(settings, db), publisher=shared.publisher),
-                          outbound=shared.outbound, limiter=shared.limiter, inline_limiter=shared.inline_limiter)
+    dp = dispatcher_for(settings, services)
 
     async def handle(update: dict[str, Any]) -> None:
         await dp.feed_update(bot, Update.model_validate(update, context={"bot": bot}))
@@ -65,16 +58,17 @@ async def _work(settings: Settings, db: Path, concurrency: int) -> int:
         loop.add_signal_handler(sig, stop.set)
     data = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
     await dp.emit_startup(bot=bot, **data)
-    follow_task = asyncio.create_task(follow(shared.redis, follower(engines.switch), stop))
+    follow_task = services.follow_versions(stop)
     log.warning("worker %s answering updates from Redis (database %s)", shared.name, engines.db)
     try:
         await consumer.run(stop)
     finally:
         stop.set()
-        await follow_task
+        if follow_task is not None:
+            await follow_task
         log.warning("worker %s stopping: %d updates answered, %d duplicates skipped, %d taken over",
                     shared.name, consumer.handled, consumer.duplicates, consumer.claimed)
         await dp.emit_shutdown(bot=bot, **data)
         await bot.session.close()
-        await shared.redis.aclose()
+        await services.aclose()
     return 0

@@ -16,12 +16,12 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, Message, Update, User
 
 from bot.core.answer import Engine
+from bot.serve.charts import ChartMaker
+from bot.serve.engines import Engines
 from bot.serve.ratelimit import RateLimiter
+from bot.serve.refresh import Refresher
 from bot.settings import Settings
 from bot.telegram.app import build_dispatcher
-from bot.telegram.charts import ChartMaker
-from bot.telegram.engines import Engines
-from bot.telegram.refresh import Refresher
 from bot.telegram.views import Paging
 from tests.telegram import fake_api
 from tests.tinydb import make_tiny_db

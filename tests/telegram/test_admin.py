@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.serve.refresh import etl_command
 from bot.settings import Settings
-from bot.telegram.refresh import etl_command
 from tests.telegram.conftest import ADMIN, Harness, make_harness
 
 
@@ -92,10 +92,3 @@ async def test_the_real_etl_failing_is_reported_with_its_last_lines(tg_db: Path,
     await asyncio.wait_for(h.refresher.wait(), 60)
     assert "❌" in texts(h)[-1] and "no-such-sources" in texts(h)[-1]
     await h.engines.close()
-
-
-def test_the_build_child_never_sees_the_token() -> None:
-    from bot.telegram.refresh import Refresher
-
-    r = Refresher(["true"], env={"TELEGRAM_BOT_TOKEN": "1:secret", "PATH": "/bin"})
-    assert "TELEGRAM_BOT_TOKEN" not in r.env and r.env["PATH"] == "/bin"

@@ -13,11 +13,10 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import SendMessage
 
+from bot.serve.engines import Core
 from bot.serve.ratelimit import RateLimiter, Verdict
 from bot.settings import Settings
 from bot.telegram.app import make_bot
-from bot.telegram.engines import Core
-from bot.telegram.redact import MASK, RedactToken
 from bot.telegram.replies import send_parts
 from bot.telegram.session import RetryPolicy, RetrySession
 from tests.telegram.conftest import Harness, make_harness
@@ -122,18 +121,6 @@ def test_requests_go_to_base_bot_token_method(api: FakeBotAPI) -> None:
     bot = make_bot(Settings(token=TOKEN, api_base=api.base_url + "/"))
     assert isinstance(bot.session, RetrySession)
     assert bot.session.api.api_url(TOKEN, "getMe") == f"{api.base_url}/bot{TOKEN}/getMe"
-
-
-def test_token_is_masked_in_log_records() -> None:
-    f = RedactToken(TOKEN)
-    rec = logging.LogRecord("x", logging.ERROR, __file__, 1, "url %s failed", (f"http://h/bot{TOKEN}/getMe",), None)
-    try:
-        raise ValueError(f"bad {TOKEN}")
-    except ValueError as exc:
-        rec.exc_info = (type(exc), exc, exc.__traceback__)
-    assert f.filter(rec)
-    text = logging.Formatter().format(rec)
-    assert TOKEN not in text and MASK in text
 
 
 async def test_sends_use_no_parse_mode(h: Harness) -> None:

@@ -8,9 +8,10 @@ from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.telegram.engines import Engines
+from bot.serve.engines import Engines
+from bot.serve.refresh import Refresher
 from bot.telegram.filters import IsAdmin
-from bot.telegram.refresh import Refresher, refresh_job
+from bot.telegram.progress import refresh_job
 from bot.telegram.replies import send_parts
 
 log = logging.getLogger(__name__)

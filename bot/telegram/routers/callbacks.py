@@ -6,8 +6,8 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.telegram.charts import ChartMaker, Trend, school_trend, trend_text
-from bot.telegram.engines import Core
+from bot.serve.charts import ChartMaker, Trend, school_trend, trend_text
+from bot.serve.engines import Core
 from bot.telegram.keyboards import CmpCb, HistCb, TierCb, picker, tier_view
 from bot.telegram.replies import answer_text, send_chart, send_parts
 from bot.telegram.views import Paging, compare_query, picker_text, rank_query, tier_rows, tier_text

@@ -8,7 +8,7 @@ from aiogram import Bot, Router
 from aiogram.types import InlineQuery, InlineQueryResultArticle, InputTextMessageContent
 
 from bot.core.render import render
-from bot.telegram.engines import Core
+from bot.serve.engines import Core
 from bot.telegram.views import Paging, first_page, full_help, inline_title
 
 MORE = "\n\n（完整结果请私聊我查看）"

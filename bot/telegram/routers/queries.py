@@ -7,7 +7,7 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.telegram.engines import Core
+from bot.serve.engines import Core
 from bot.telegram.filters import AddressedToBot
 from bot.telegram.replies import answer_text, reply_to, send_parts
 from bot.telegram.views import Paging

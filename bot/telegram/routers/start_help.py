@@ -6,9 +6,9 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
+from bot.serve.datainfo import coverage, info_text
+from bot.serve.engines import Core
 from bot.serve.outbox import Outbound
-from bot.telegram.datainfo import coverage, info_text
-from bot.telegram.engines import Core
 from bot.telegram.replies import reply_to, send_parts
 from bot.telegram.views import full_help
 

@@ -123,7 +123,7 @@ def test_a_sqlite_file_is_not_handed_to_an_extension(tmp_path: Path) -> None:
 async def test_a_reload_onto_a_bad_file_names_the_served_path_and_keeps_serving(tiny_db: Path, tmp_path: Path,
                                                                                 caplog: pytest.LogCaptureFixture) -> None:
     from bot.core.answer import Engine
-    from bot.telegram.engines import Engines
+    from bot.serve.engines import Engines
 
     db = tmp_path / "live.duckdb"
     db.write_bytes(tiny_db.read_bytes())

@@ -1,4 +1,6 @@
-"""/refresh: rebuild the database in a child process, then swap it in while the bot keeps answering.
+"""/refresh for any door: rebuild the database in a child process, then swap it in while the bot keeps answering.
+
+A door supplies a `Progress` (how it shows the build running) and tells the `Outcome` with `outcome_text`.
 
 The ETL writes a temp file and renames it over the served one, so a failed build leaves the old
 data in place; the child never sees the bot token.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import enum
 import logging
 import os
 import re
@@ -16,15 +19,12 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
-
+from bot.serve.datainfo import Coverage, coverage, diff_text
+from bot.serve.engines import Engines
 from bot.serve.publish import Publisher
 from bot.settings import Settings
-from bot.telegram.datainfo import coverage, diff_text
-from bot.telegram.engines import Engines
 
 log = logging.getLogger(__name__)
 
@@ -134,51 +134,97 @@ def _log_failure(task: asyncio.Task[None]) -> None:
         log.error("refresh job failed", exc_info=task.exception())
 
 
-class _Progress:
-    """Edits one status message with the latest build line, at most every `every` seconds."""
+class Progress(Protocol):
+    """How a door shows a running refresh to whoever asked for it (a chat, a console ...)."""
 
-    def __init__(self, bot: Bot, chat_id: int, message_id: int, every: float) -> None:
-        self.bot, self.chat_id, self.message_id, self.every = bot, chat_id, message_id, every
+    async def started(self, text: str) -> None:
+        """The build began: show `text` (e.g. as a status message that `update` then replaces)."""
+
+    async def update(self, text: str) -> None:
+        """The latest build line, as text to show in place of the previous one (already throttled)."""
+
+
+class Status(enum.Enum):
+    """How a refresh ended."""
+
+    DONE = "done"  # the new database is served
+    BUSY = "busy"  # another replica holds the refresh lock: nothing was built here
+    FAILED = "failed"  # the build failed: the old database is still served
+    UNUSABLE = "unusable"  # the build succeeded but its file could not be opened: the old one is still served
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The end of one refresh, for any door to tell (see `outcome_text`)."""
+
+    status: Status
+    build: BuildResult | None = None
+    error: str = ""  # UNUSABLE: why the new file could not be opened
+    before: Coverage | None = None  # DONE: what the old and the new database cover
+    after: Coverage | None = None
+
+
+STARTED = "⏳ 开始更新数据（后台构建，期间照常回答问题）…"
+
+
+def progress_text(line: str) -> str:
+    """The status shown while the build runs: its latest output line."""
+    return f"⏳ 正在更新数据…\n{line[:300]}"
+
+
+def outcome_text(outcome: Outcome) -> str:
+    """The admin's message at the end of a refresh."""
+    b = outcome.build
+    if outcome.status is Status.BUSY:
+        return "已有一次数据更新在进行中（另一个实例），请等它完成。"
+    if outcome.status is Status.FAILED:
+        assert b is not None
+        return f"❌ 数据更新失败（退出码 {b.returncode}），继续使用原来的数据。\n最后的输出：\n" + "\n".join(b.tail[-5:])
+    if outcome.status is Status.UNUSABLE:
+        return f"❌ 新数据库无法打开，继续使用原来的数据：{outcome.error}"
+    assert b is not None and outcome.before is not None and outcome.after is not None
+    return f"✅ 数据已更新（用时 {b.seconds:.1f} 秒）。\n" + diff_text(outcome.before, outcome.after)
+
+
+class _Throttled:
+    """Passes build lines on to a door's Progress as status text, at most every `every` seconds."""
+
+    def __init__(self, progress: Progress, every: float) -> None:
+        self.progress, self.every = progress, every
         self._last = time.monotonic()
         self._shown = ""
 
     async def __call__(self, line: str) -> None:
         now = time.monotonic()
-        text = f"⏳ 正在更新数据…\n{line[:300]}"
+        text = progress_text(line)
         if now - self._last < self.every or text == self._shown:
             return
         self._last, self._shown = now, text
-        try:
-            await self.bot.edit_message_text(text=text, chat_id=self.chat_id, message_id=self.message_id)
-        except TelegramAPIError as exc:  # progress is cosmetic: the build goes on
-            log.warning("refresh progress not shown: %s", exc)
+        await self.progress.update(text)
 
 
-async def refresh_job(bot: Bot, chat_id: int, refresher: Refresher, engines: Engines) -> None:
-    """Build, swap the new database in, and report what changed (or why nothing did)."""
+async def refresh(refresher: Refresher, engines: Engines, progress: Progress) -> Outcome:
+    """Build, swap the new database in (publishing it to the other replicas), and say what changed or why
+    nothing did. One build at a time across replicas: under another replica's lock the outcome is BUSY."""
     pub = refresher.publisher
     if pub is None:
-        await _refresh(bot, chat_id, refresher, engines, None)
-        return
+        return await _refresh(refresher, engines, progress, None)
     if not await pub.lock():
-        await bot.send_message(chat_id, "已有一次数据更新在进行中（另一个实例），请等它完成。")
-        return
+        return Outcome(Status.BUSY)
     try:
-        await _refresh(bot, chat_id, refresher, engines, pub)
+        return await _refresh(refresher, engines, progress, pub)
     finally:
         await pub.unlock()
 
 
-async def _refresh(bot: Bot, chat_id: int, refresher: Refresher, engines: Engines, pub: Publisher | None) -> None:
+async def _refresh(refresher: Refresher, engines: Engines, progress: Progress, pub: Publisher | None) -> Outcome:
     before = coverage(engines.current.store)
-    status = await bot.send_message(chat_id, "⏳ 开始更新数据（后台构建，期间照常回答问题）…")
+    await progress.started(STARTED)
     out = pub.next_path() if pub is not None else None
-    result = await refresher.build(_Progress(bot, chat_id, status.message_id, refresher.progress_every), out)
+    result = await refresher.build(_Throttled(progress, refresher.progress_every), out)
     if not result.ok:
         log.warning("refresh failed (exit %s): %s", result.returncode, " | ".join(result.tail[-3:]))
-        await bot.send_message(chat_id, f"❌ 数据更新失败（退出码 {result.returncode}），继续使用原来的数据。\n"
-                                        "最后的输出：\n" + "\n".join(result.tail[-5:]))
-        return
+        return Outcome(Status.FAILED, result)
     try:
         if pub is not None and out is not None:  # every worker swaps on the announcement; this one at once
             await engines.switch(out)
@@ -187,7 +233,5 @@ async def _refresh(bot: Bot, chat_id: int, refresher: Refresher, engines: Engine
             await engines.reload()
     except Exception as exc:  # the new file is unusable: say why, keep serving the old engine
         log.exception("refresh: new database could not be opened")
-        await bot.send_message(chat_id, f"❌ 新数据库无法打开，继续使用原来的数据：{exc}")
-        return
-    after = coverage(engines.current.store)
-    await bot.send_message(chat_id, f"✅ 数据已更新（用时 {result.seconds:.1f} 秒）。\n" + diff_text(before, after))
+        return Outcome(Status.UNUSABLE, result, error=str(exc))
+    return Outcome(Status.DONE, result, before=before, after=coverage(engines.current.store))

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from bot.core.answer import Engine
-from bot.telegram.engines import Engines
+from bot.serve.engines import Engines
 from tests.telegram.conftest import FAKE_ETL
 
 
@@ -26,13 +26,13 @@ def replace_db(db: Path, template: Path) -> None:
 
 
 async def test_reload_swaps_a_replaced_file_and_keeps_the_old_engine_for_updates_in_flight(
-        tg_db: Path, tmp_path: Path) -> None:
+        tiny_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "live.duckdb"
-    shutil.copyfile(tg_db, db)
+    shutil.copyfile(tiny_db, db)
     engines = Engines(Engine.open(db))
     assert await engines.reload() is False  # unchanged file: nothing to do
     with engines.lease() as core:
-        replace_db(db, tg_db)
+        replace_db(db, tiny_db)
         assert engines.changed_on_disk()
         swap = asyncio.ensure_future(engines.reload())
         await asyncio.sleep(0.5)
@@ -46,12 +46,12 @@ async def test_reload_swaps_a_replaced_file_and_keeps_the_old_engine_for_updates
     await engines.close()
 
 
-async def test_two_refreshes_in_a_row_each_bring_their_data(tg_db: Path, tmp_path: Path) -> None:
+async def test_two_refreshes_in_a_row_each_bring_their_data(tiny_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "live.duckdb"
-    shutil.copyfile(tg_db, db)
+    shutil.copyfile(tiny_db, db)
     engines = Engines(Engine.open(db))
     for _ in range(2):
-        replace_db(db, tg_db)
+        replace_db(db, tiny_db)
         assert await engines.reload() is True
         assert len(engines.current.store.schools) == 9
     await engines.close()
