@@ -90,6 +90,16 @@ def standing_of(answer_query: dict[str, Any], results: Sequence[dict[str, Any]])
     return Standing(f"{answer_query.get('province') or ''}{answer_query.get('track_used') or ''}", int(rank), rows)
 
 
+def standing_text(st: Standing, ascii_names: bool) -> str:
+    """The standing chart's numbers as chat text (letters name the schools when the chart has no CJK font)."""
+    lines = [f"{st.title} · 您的位次{st.user_rank:,}（图中虚线）与所列学校最近一年的最低录取位次："]
+    for i, r in enumerate(st.rows):
+        tag = f"{chr(65 + i % 26)} = " if ascii_names else ""
+        lines.append(f"{tag}【{r.tier}】{r.school}：{r.year} 位次{r.rank:,}")
+    lines.append("位次越小越难考。")
+    return "\n".join(lines)
+
+
 def school_trend(store: Store, school_id: int, province: str = "") -> Trend | None:
     """The trend of a school in `province` ('' = its home province); None for an unknown school."""
     s = store.schools.get(school_id)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field
 
 from bot.core.answer import Answer
 from bot.core.parse import MAX_RANK
@@ -25,28 +25,43 @@ Province = Annotated[str, Field(pattern=r"^[\u4e00-\u9fff]{2,3}$")]
 MaybeProvince = Annotated[str, Field(pattern=r"^(?:[\u4e00-\u9fff]{2,3})?$")]
 SchoolId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 MAX_PAGE = 99  # a tier lists at most a few hundred schools
+Track = Literal["物理类", "历史类", "理科", "文科", "综合"]  # a track a rank answer uses
+Rank = Annotated[int, Field(ge=1, le=MAX_RANK)]
+
+
+def _year(y: int) -> int:
+    if y and y < 2000:
+        raise ValueError("year")
+    return y
+
+
+Year = Annotated[int, Field(ge=0, le=2049), AfterValidator(_year)]  # the year asked, 0 = latest
+# the user's list filters: one letter each (FILTER_CODES), then each place as "~word" (pack_filters)
+Filters = Annotated[str, Field(pattern=r"^[hp92dznw]{0,8}(?:~[\u4e00-\u9fff]{1,8}){0,4}$")]
 
 
 class TierCb(CallbackData, prefix="t"):
     """One page of one tier for a province-track-rank; `m`: o = open as new message, v = view, c = choose."""
 
     p: Province  # province
-    k: Literal["物理类", "历史类", "理科", "文科", "综合"]  # track used
-    r: Annotated[int, Field(ge=1, le=MAX_RANK)]  # rank
-    y: Annotated[int, Field(ge=0, le=2049)] = 0  # year asked, 0 = latest
+    k: Track  # track used
+    r: Rank
+    y: Year = 0
     t: Tier = "冲"
     n: Annotated[int, Field(ge=0, le=MAX_PAGE)] = 0  # page
     m: Literal["o", "v", "c"] = "v"
     a: Annotated[int, Field(ge=0, le=2_147_483_647)] = 0  # in "c" mode: the first school chosen
-    # the user's list filters: one letter each (FILTER_CODES), then each place as "~word" (pack_filters)
-    f: Annotated[str, Field(pattern=r"^[hp92dznw]{0,8}(?:~[\u4e00-\u9fff]{1,8}){0,4}$")] = ""
+    f: Filters = ""
 
-    @field_validator("y")
-    @classmethod
-    def _year(cls, y: int) -> int:
-        if y and y < 2000:
-            raise ValueError("year")
-        return y
+
+class StandCb(CallbackData, prefix="s"):
+    """The standing chart of a rank answer: where the user's rank stands among the schools it lists."""
+
+    p: Province
+    k: Track
+    r: Rank
+    y: Year = 0
+    f: Filters = ""
 
 
 # parse.FILTERS keys as one letter each in TierCb.f (callback data is limited to 64 bytes); place filters
@@ -87,21 +102,34 @@ def _fits(cb: TierCb) -> bool:
     return True
 
 
+def _packs(cb: CallbackData) -> bool:
+    """Whether the button's data fits Telegram's 64 bytes."""
+    try:
+        cb.pack()
+    except ValueError:
+        return False
+    return True
+
+
 def _short(name: str, limit: int = 18) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 def for_answer(answer: Answer) -> InlineKeyboardMarkup | None:
-    """Buttons under a chat answer: tiers to page through, a school's trend, a comparison chart."""
+    """Buttons under a chat answer: tiers to page through and the standing chart, a school's trend, a comparison
+    chart."""
     kb = InlineKeyboardBuilder()
     if answer.intent in ("rank", "score") and answer.results and not answer.problem:
         q = answer.query
         totals: dict[str, int] = q.get("totals", {})
+        f = pack_filters(q.get("filters", []))
         for tier in TIERS:
-            cb = TierCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0,
-                        f=pack_filters(q.get("filters", [])), t=tier, m="o")
+            cb = TierCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0, f=f, t=tier, m="o")
             if totals.get(tier) and _fits(cb):  # a long list of places leaves no room: no pages
                 kb.button(text=f"{tier} {totals[tier]}所 ›", callback_data=cb)
+        chart = StandCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0, f=f)
+        if any(r.get("cutoff_rank") is not None for r in answer.results) and _packs(chart):
+            kb.row(InlineKeyboardButton(text="📊 图表", callback_data=chart.pack()))
     elif answer.intent in ("school", "major") and answer.school and answer.school.get("cutoffs"):
         s = answer.school
         kb.button(text="📈 历年录取位次走势", callback_data=HistCb(s=s["school_id"], p=s.get("cutoffs_in") or ""))

@@ -13,10 +13,13 @@ from bot.core.answer import Engine
 from bot.serve import charts
 from bot.serve.charts import (
     ChartMaker,
+    Standing,
+    StandingRow,
     find_cjk_font,
     packaged_cjk_font,
     school_trend,
     standing_of,
+    standing_text,
     trend_text,
 )
 
@@ -47,6 +50,14 @@ async def test_compare_and_standing_charts_render(engine: Engine) -> None:
         png = await m.rank_png(st)
         assert png.startswith(b"\x89PNG") and len(png) > 5000
     maker.close()
+
+
+def test_standing_text_has_every_number_and_names_the_letters_of_an_ascii_chart() -> None:
+    rows = (StandingRow("郑州大学", "冲", 11_000, 2025), StandingRow("河南大学", "保", 20_000, 2024))
+    st = Standing("河南物理类", 12_345, rows)
+    text = standing_text(st, ascii_names=False)
+    assert "您的位次12,345" in text and "【冲】郑州大学：2025 位次11,000" in text and "【保】河南大学：2024 位次20,000" in text
+    assert "A = 【冲】郑州大学" in standing_text(st, ascii_names=True)
 
 
 def test_no_standing_without_a_rank() -> None:

@@ -265,7 +265,8 @@ async def _params(request: web.Request) -> dict[str, Any]:
         else:
             for key, value in (await request.post()).items():
                 if isinstance(value, web.FileField):
-                    data[key] = {"filename": value.filename, "size": len(value.file.read())}
+                    body = value.file.read()
+                    data[key] = {"filename": value.filename, "size": len(body), "head": body[:8]}
                 else:
                     data[key] = _decode(key, str(value))
     for key, value in list(data.items()):  # attach://name -> the uploaded file's description

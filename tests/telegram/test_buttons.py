@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, EditMessageText, SendMessage, SendPhoto
 
-from bot.telegram.keyboards import CmpCb, HistCb, TierCb
+from bot.telegram.keyboards import CmpCb, HistCb, StandCb, TierCb
 from bot.telegram.views import Paging
 from tests.telegram import fake_api
 from tests.telegram.conftest import Harness, make_harness
@@ -29,7 +29,8 @@ def buttons(req: SendMessage | EditMessageText) -> list[tuple[str, str]]:
 
 def test_callback_data_fits_in_64_bytes() -> None:
     worst = [TierCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, t="冲", n=99, m="c", a=2_147_483_647, f="hp92d"),
-             CmpCb(a=2_147_483_647, b=2_147_483_646, p="黑龙江", g=1), HistCb(s=2_147_483_647, p="黑龙江")]
+             CmpCb(a=2_147_483_647, b=2_147_483_646, p="黑龙江", g=1), HistCb(s=2_147_483_647, p="黑龙江"),
+             StandCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, f="hp92dznw")]
     for cb in worst:
         assert len(cb.pack().encode()) <= 64, cb.pack()
 
@@ -62,6 +63,34 @@ async def test_history_button_sends_a_png_with_the_numbers(h: Harness) -> None:
     assert photo.photo.data.startswith(b"\x89PNG")
     assert "郑州大学" in photo.caption and "位次185" in photo.caption and "2023" in photo.caption
     assert any(isinstance(r, AnswerCallbackQuery) for r in sent)
+
+
+async def test_rank_answer_offers_the_standing_chart(paged: Harness) -> None:
+    (msg,) = await paged.say("河南 理科 505分")
+    data = dict(buttons(msg))["📊 图表"]
+    assert data == StandCb(p="河南", k="物理类", r=241).pack()
+    assert msg.reply_markup is not None and len(msg.reply_markup.inline_keyboard[-1]) == 1  # a row of its own
+    sent = await paged.press(data)
+    photo = next(r for r in sent if isinstance(r, SendPhoto))
+    assert photo.photo.data.startswith(b"\x89PNG") and len(photo.photo.data) > 5000
+    listed = [line.split()[1] for line in msg.text.splitlines() if line.startswith("• ")]
+    assert listed == ["河南大学"]  # one school per tier on the first page (of 2 in 保)
+    assert "位次241" in photo.caption and "河南大学：2025 位次325" in photo.caption and "河南科技学院" not in photo.caption
+    assert [type(r) for r in sent] == [AnswerCallbackQuery, SendPhoto]
+
+
+async def test_standing_chart_keeps_the_list_filters(h: Harness) -> None:
+    (msg,) = await h.say("河南 理科 位次100 只看川渝")
+    data = dict(buttons(msg))["📊 图表"]
+    assert data == StandCb(p="河南", k="物理类", r=100, f="~川渝").pack()
+    sent = await h.press(data)
+    photo = next(r for r in sent if isinstance(r, SendPhoto))
+    assert "重庆大学" in photo.caption and "郑州大学" not in photo.caption
+
+
+async def test_standing_chart_of_an_empty_list_is_a_notice(h: Harness) -> None:
+    sent = await h.press(StandCb(p="河南", k="物理类", r=100, f="~新疆").pack())
+    assert len(sent) == 1 and isinstance(sent[0], AnswerCallbackQuery) and "画不出图表" in (sent[0].text or "")
 
 
 async def test_compare_two_schools_picked_from_a_tier_page(h: Harness) -> None:
@@ -157,7 +186,11 @@ async def test_forged_buttons_get_a_short_notice(paged: Harness) -> None:
               good.pack().replace(":241:", ":-5:"), good.pack().replace(":v:", ":x:"),
               good.pack().replace("河南", "<b>"), good.pack().replace(":0:v:", ":50:v:"),  # page beyond the list
               good.model_copy(update={"m": "c", "a": 999_999}).pack(),  # a first school not in the tier
-              "h:-3:", "c:2:3::7", "c:0:3::0"]
+              "h:-3:", "c:2:3::7", "c:0:3::0",
+              StandCb(p="河南", k="物理类", r=241).pack().replace(":241:", ":-5:"),
+              StandCb(p="河南", k="物理类", r=241).pack().replace(":241:", ":2000001:"),
+              StandCb(p="河南", k="物理类", r=241).pack().replace("物理类", "化学类"),
+              StandCb(p="河南", k="物理类", r=241).pack().replace(":0:", ":1999:")]
     for data in forged:
         sent = await paged.press(data)
         assert len(sent) == 1 and isinstance(sent[0], AnswerCallbackQuery), data

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot.telegram.keyboards import HistCb
+from bot.telegram.keyboards import HistCb, StandCb
 from tests.telegram.fake_api import (
     BOT_USERNAME,
     TOKEN,
@@ -145,6 +145,15 @@ async def test_buttons_and_inline_mode(running: Running) -> None:
     assert len(api.sent("answerCallbackQuery")) == 1
     (results,) = [c.params["results"] for c in api.sent("answerInlineQuery")]
     assert "河南" in results[0]["title"]
+
+
+async def test_the_standing_chart_button_sends_a_png(running: Running) -> None:
+    api, chat = running.api, next(chats)
+    api.push(callback(StandCb(p="河南", k="物理类", r=241).pack(), chat, chat))
+    assert await api.wait_for(lambda: bool(api.sent("sendPhoto", chat)), 20)
+    photo = api.sent("sendPhoto", chat)[0].params
+    assert photo["photo"]["head"].startswith(b"\x89PNG") and photo["photo"]["size"] > 5000
+    assert "您的位次241" in photo["caption"]
 
 
 async def test_stops_cleanly_and_never_logs_the_token(running: Running) -> None:

@@ -1,4 +1,5 @@
-"""Inline buttons: page through a tier, switch tier, a school's trend chart, compare two schools from a list."""
+"""Inline buttons: page through a tier, switch tier, a rank answer's standing chart, a school's trend chart,
+compare two schools from a list."""
 
 from __future__ import annotations
 
@@ -6,15 +7,24 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.serve.charts import ChartMaker, Trend, school_trend, trend_text
+from bot.serve.charts import ChartMaker, Trend, school_trend, standing_of, standing_text, trend_text
 from bot.serve.engines import Core
-from bot.telegram.keyboards import CmpCb, HistCb, TierCb, picker, tier_view
+from bot.telegram.keyboards import CmpCb, HistCb, StandCb, TierCb, picker, tier_view
 from bot.telegram.replies import answer_text, send_chart, send_parts
-from bot.telegram.views import Paging, compare_query, picker_text, rank_query, tier_rows, tier_text
+from bot.telegram.views import (
+    Paging,
+    compare_query,
+    first_page,
+    picker_text,
+    rank_query,
+    tier_rows,
+    tier_text,
+)
 
 EXPIRED = "这个按钮已失效（数据可能已更新），请重新提问。"
 FORGED = "按钮数据无效，已忽略。"  # data no button of ours carries: a page out of range, a rank of -5 ...
-_FIELDS = {cls.__prefix__: len(cls.model_fields) for cls in (TierCb, HistCb, CmpCb)}
+NO_STANDING = "这个回答里没有学校的录取位次，画不出图表。"
+_FIELDS = {cls.__prefix__: len(cls.model_fields) for cls in (TierCb, HistCb, CmpCb, StandCb)}
 
 
 async def _show(cq: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup, new: bool) -> None:
@@ -89,6 +99,22 @@ async def on_compare(cq: CallbackQuery, callback_data: CmpCb, bot: Bot, core: Co
         await answer_text(bot, cq.message.chat.id, core, compare_query(a.name, b.name, cb.p), paging)
 
 
+async def on_standing(cq: CallbackQuery, callback_data: StandCb, bot: Bot, core: Core, charts: ChartMaker,
+                      paging: Paging) -> None:
+    """A rank answer's standing chart: the user's rank against the latest cutoff ranks of the schools it lists."""
+    answer = await core.answer(rank_query(callback_data))
+    if answer.problem or answer.intent not in ("rank", "score") or cq.message is None:
+        await cq.answer(EXPIRED, show_alert=True)
+        return
+    standing = standing_of(answer.query, first_page(answer, paging.first).results)
+    if standing is None:
+        await cq.answer(NO_STANDING)
+        return
+    await cq.answer()
+    await send_chart(bot, cq.message.chat.id, await charts.rank_png(standing),
+                     standing_text(standing, charts.ascii_only))
+
+
 async def on_stale(cq: CallbackQuery) -> None:
     """A button this version does not know (an old message), or one of ours whose data fails its range checks."""
     prefix, *parts = (cq.data or "").split(":")
@@ -104,5 +130,6 @@ def make_router() -> Router:
     router.callback_query.register(on_tier, TierCb.filter(F.t.in_({"冲", "稳", "保"})))
     router.callback_query.register(on_history, HistCb.filter())
     router.callback_query.register(on_compare, CmpCb.filter())
+    router.callback_query.register(on_standing, StandCb.filter())
     router.callback_query.register(on_stale)
     return router
