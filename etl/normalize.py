@@ -241,7 +241,7 @@ _GROUP_CODE_RES: tuple[re.Pattern[str], ...] = (
 _GROUP_BARE_CODE = re.compile(r"^[(\[]?([A-Za-z]{0,2}\d{1,4}[A-Za-z]?)[)\]]?(?=$|[\s.]|[^\x00-\x7f])")
 _GROUP_NAME_TAIL = re.compile(r"[:：].*$")
 _GROUP_NOT_A_NAME = re.compile(
-    r"^(?:院校)?(?:专业)?组$|^(?:物理|历史|物理类|历史类|首选物理|首选历史)(?:科目)?组$|投档|录取|分数|志愿|控制"
+    r"^(?:院校)?(?:普通类?)?(?:专业)?组$|^(?:物理|历史|物理类|历史类|首选物理|首选历史)(?:科目)?组$|投档|录取|分数|志愿|控制"
 )
 _GROUP_BY_REQUIREMENT = re.compile(r"^(?:专业组|[WL])\(([^()]+)\)(.*)$|^\(?[WL]([\u4e00-\u9fff+]+)\)?$")
 _GROUP_CLASSIFIED = re.compile(r"分类投档\s*-\s*([^:：|/,，\s]+)")
