@@ -258,8 +258,8 @@ def group_label(raw: str | None, school: str | None = None) -> str | None:
 @lru_cache(maxsize=100_000)
 def _group_label(raw: str, school: str) -> str | None:
     t = unicodedata.normalize("NFKC", raw).replace("（", "(").replace("）", ")").strip()
-    for name in {school, fold(school)} - {""}:
-        t = t.replace(name, "|")
+    for spelling in {school, fold(school)} - {""}:
+        t = t.replace(spelling, "|")
     classified = _GROUP_CLASSIFIED.search(t)
     if classified:  # 分类投档 - 医科：物+化 (华中科技大学): a group by name
         t = t[: classified.start()] + "|" + t[classified.end():]

@@ -4,6 +4,7 @@ still decides the programme and the round."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 from pathlib import Path
 
@@ -25,7 +26,7 @@ ANCHORS = [(700, 50), (656, 1271), (647, 2159), (626, 5610), (610, 9000), (601, 
 
 def _table() -> list[dict[str, int]]:
     rows, prev = [], 0
-    for (hi, r_hi), (lo, r_lo) in zip(ANCHORS, ANCHORS[1:], strict=False):
+    for (hi, r_hi), (lo, r_lo) in itertools.pairwise(ANCHORS):
         for s in range(hi, lo, -1):
             cum = r_hi + (r_lo - r_hi) * (hi - s) // (hi - lo)
             rows.append({"score": s, "rank": prev + 1, "count": cum - prev, "cumulativeCount": cum})

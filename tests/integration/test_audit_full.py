@@ -45,7 +45,7 @@ def test_coverage_document_has_every_section(full_db: Path) -> None:
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr
     doc = proc.stdout
-    for heading in ("# Data coverage", "## Control lines", "## Programme labels", "### 原始标签 → 类型",
+    for heading in ("# Data coverage", "## Control lines", "## 院校专业组 (groups)", "## Programme labels", "### 原始标签 → 类型",
                     "### 未归类的标签", "## Quarantined admission rows", "## Truncated 一分一段 tables",
                     "## What each new source added", "### #20 immaotianyi", "### #21 botonwa", "### #22 botonwa"):
         assert heading in doc, heading
