@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Any
 
 from bot.core import facts
 from bot.core.advise import Ladder, Params, Pick, tier_of
+from bot.core.majors import group_code
 from bot.core.names import campus_base
 from bot.core.store import Cutoff, Store, UnitCutoff
 
@@ -102,9 +102,10 @@ def frame(store: Store, sides: list[Side], asked: str | None, track: str | None)
 
 
 def group_label(grp: str, school: str) -> str:
-    """A group code as students say it: 华中科技大学第06组 -> 06组, 专业组233, (201) -> 201组."""
-    code = re.search(r"[0-9A-Za-z]+", grp.replace(school, ""))
-    return f"{code.group()}组" if code else grp
+    """A group code as students say it: 华中科技大学第06组 -> 06组, 专业组233, (201) -> 201组; a source's label
+    without a code ("北京师范大学|普通类|历史类|不限") reads 专业组, never the raw label."""
+    code = group_code(grp, school)
+    return f"{code}组" if code else "专业组"
 
 
 def units(store: Store, side: Side, fr: Frame, year: int) -> list[dict[str, Any]]:
@@ -118,14 +119,15 @@ def units(store: Store, side: Side, fr: Frame, year: int) -> list[dict[str, Any]
     majors: dict[str, list[str]] = defaultdict(list)
     verified = [u for u in rows if u.quality != "third-party"]
     for u in verified or rows:
-        key = group_label(u.grp, name) if by_group and u.grp else u.major
+        key = u.grp if by_group and u.grp else u.major  # the raw label keeps two groups apart; shown as its code
         if not key:
             continue
         if u.major and u.major not in majors[key]:
             majors[key].append(u.major)
         old = out.get(key)
         if old is None or (u.min_rank or 0) > old["cutoff_rank"]:
-            out[key] = {"unit": key, "kind": "group" if by_group else "major",
+            label = group_label(key, name) if by_group else key
+            out[key] = {"unit": label, "kind": "group" if by_group else "major",
                         "cutoff_rank": u.min_rank, "cutoff_score": u.min_score, "rank_source": u.rank_source,
                         "verified": u.quality != "third-party"}
     for key, d in out.items():

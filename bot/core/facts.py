@@ -283,6 +283,8 @@ def _major_keys(store: Store, sid: int, major_text: str) -> tuple[str | None, li
 def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dict[str, Any]:
     """A major's cutoffs at one school, the asked province's years first, and its standing."""
     best, keys = _major_keys(store, sid, major_text)
+    school = store.schools[sid].name
+    home = store.schools[sid].province
     notes: list[str] = []
     rows = [r for key in keys for r in store.major_cutoffs(sid, key, first=prov)]
     rows = [r for r in rows if r.programme == Programme.ORDINARY and r.round == Round.FIRST] or rows
@@ -293,10 +295,11 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dic
         if ident not in seen:
             seen.add(ident)
             unique.append(r)
-    # the asked province first, then the others; each province's latest year first
-    unique.sort(key=lambda r: (r.province != prov, r.province, -r.year, r.track, r.min_rank or 0))
+    # the asked province first (else the school's own), then the others; each province's latest year first
+    unique.sort(key=lambda r: (r.province != (prov or home), r.province, -r.year, r.track, r.min_rank or 0))
     cutoffs = [
-        {"province": r.province, "year": r.year, "track": r.track, "batch": r.batch, "major": r.major, "group": r.grp,
+        {"province": r.province, "year": r.year, "track": r.track, "batch": r.batch, "major": majors.clean_major(r.major),
+         "group": majors.group_code(r.grp, school),
          "cutoff_score": r.min_score, "cutoff_rank": r.min_rank, "rank_source": r.rank_source,
          "special": None if r.programme == Programme.ORDINARY else Programme(r.programme).zh,
          "round": None if r.round == Round.FIRST else Round(r.round).zh, "verified": r.quality != "third-party"}

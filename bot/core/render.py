@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.core.advise import WEAK_UNREACHED
 from bot.core.answer import Answer
+from bot.core.majors import group_code
 from bot.core.rates import tier_rates_text
 
 LIMIT = 4000  # Telegram allows 4,096; keep a margin for markup
@@ -64,6 +65,11 @@ def _fmt_score(score: float | None) -> str:
     return "—" if score is None else f"{score:g}分"
 
 
+def _rank_text(rank: int | None, source: str | None) -> str:
+    """"位次≈1,234" or "位次暂缺" (never "位次位次暂缺")."""
+    return "位次暂缺" if rank is None else "位次" + _fmt_rank(rank, source)
+
+
 def _reach(a: Answer) -> str:
     lines = list(a.placement)
     for tier in ("冲", "稳", "保"):
@@ -115,7 +121,7 @@ def _profile_lines(p: dict[str, Any]) -> list[str]:
         for c in p["cutoffs"][:12]:
             campus = f"({c['campus']})" if c.get("campus") else ""
             lines.append(f"   {c['year']} {c['track']} {c['batch']}{campus}：{_fmt_score(c['cutoff_score'])}，"
-                         f"位次{_fmt_rank(c['cutoff_rank'], c['rank_source'])}" + ("（未核验）" if not c["verified"] else ""))
+                         f"{_rank_text(c['cutoff_rank'], c['rank_source'])}" + ("（未核验）" if not c["verified"] else ""))
     return lines
 
 
@@ -262,10 +268,11 @@ def _major(a: Answer) -> str:
             if i == 0 or (c["province"] == asked) != (shown[i - 1]["province"] == asked):
                 lines.append(f"在{asked}的历年录取线：" if c["province"] == asked else
                              "其他省份的录取线：" if asked else "历年录取线：")
-            group = f" 专业组{c['group']}" if c.get("group") else ""
+            code = group_code(c.get("group"), a.school["school"])  # a source's raw label never reaches the user
+            group = f" 专业组{code}" if code else ""
             kind = "".join(f"【{w}】" for w in (c.get("special"), c.get("round")) if w)  # 中外合作, 征集 …
             lines.append(f"  {c['province']} {c['year']} {c['track']} 批次：{c['batch']}{group} {c['major']}{kind}："
-                         f"{_fmt_score(c['cutoff_score'])}，位次{_fmt_rank(c['cutoff_rank'], c['rank_source'])}"
+                         f"{_fmt_score(c['cutoff_score'])}，{_rank_text(c['cutoff_rank'], c['rank_source'])}"
                          + ("（未核验）" if not c["verified"] else ""))
     else:
         lines += [""] + _profile_lines(a.school)
