@@ -119,14 +119,15 @@ def units(store: Store, side: Side, fr: Frame, year: int) -> list[dict[str, Any]
     majors: dict[str, list[str]] = defaultdict(list)
     verified = [u for u in rows if u.quality != "third-party"]
     for u in verified or rows:
-        key = u.grp if by_group and u.grp else u.major  # the raw label keeps two groups apart; shown as its code
+        # a group is its code (two sources label one group differently); a label without a code keeps groups apart
+        key = (group_code(u.grp, name) or u.grp) if by_group and u.grp else u.major
         if not key:
             continue
         if u.major and u.major not in majors[key]:
             majors[key].append(u.major)
         old = out.get(key)
         if old is None or (u.min_rank or 0) > old["cutoff_rank"]:
-            label = group_label(key, name) if by_group else key
+            label = group_label(u.grp, name) if by_group and u.grp else key
             out[key] = {"unit": label, "kind": "group" if by_group else "major",
                         "cutoff_rank": u.min_rank, "cutoff_score": u.min_score, "rank_source": u.rank_source,
                         "verified": u.quality != "third-party"}

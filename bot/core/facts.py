@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.core import majors, places
 from bot.core.advise import WEAK_UNREACHED, Estimate, Recommendation, equivalent_tracks
-from bot.core.names import resolve_major
+from bot.core.names import campus_base, resolve_major
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
 from gaokao.names import fold
 from gaokao.terms import SPECIAL_TYPE_LINE, Programme, Round, batch_level
@@ -201,11 +201,19 @@ def reach_notes(
     return notes
 
 
-def profile(store: Store, sid: int, prov: str | None, track: str | None) -> dict[str, Any]:
-    """A school's profile and cutoffs: in the user's province/track if given, else in its home province."""
+def profile(store: Store, sid: int, prov: str | None, track: str | None, campus: str | None = None,
+            cities: Collection[str] = ()) -> dict[str, Any]:
+    """A school's profile and cutoffs: in the user's province/track if given, else in its home province.
+
+    `campus` (as `names.campus_base` writes it: 威海): that campus only, named as such, and by default in the
+    campus's own province (哈尔滨工业大学(威海) is in 山东)."""
     s = store.schools[sid]
-    where = prov or s.province
+    city = campus_city(campus, cities) if campus else None
+    home = (city_province(store, city) if city else None) or s.province
+    where = prov or home
     rows = store.school_cutoffs(sid, where) if where else []
+    if campus:
+        rows = [(p, c) for p, c in rows if campus_base(c.campus) == campus]
     if track:
         wanted = set(equivalent_tracks(track)) if track in ("理科", "文科", "物理类", "历史类", "综合") else {track}
         rows = [(p, c) for p, c in rows if c.track in wanted]
@@ -213,20 +221,22 @@ def profile(store: Store, sid: int, prov: str | None, track: str | None) -> dict
     for _, c in rows:
         by_key[(c.track, c.batch, c.campus)].append(c)
     cutoffs = []
-    for (trk, batch, campus), cs in sorted(by_key.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+    for (trk, batch, label), cs in sorted(by_key.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
         for c in sorted(cs, key=lambda c: -c.year)[:4]:
-            cutoffs.append({"province": where, "track": trk, "batch": batch, "campus": campus, "year": c.year,
+            cutoffs.append({"province": where, "track": trk, "batch": batch, "campus": label, "year": c.year,
                             "cutoff_rank": c.min_rank, "cutoff_score": c.min_score, "rank_source": c.rank_source,
                             "verified": c.verified})
     notes = []
+    name = s.name + (f"({campus})" if campus else "")
     if where and not cutoffs:
-        notes.append(f"暂无{s.name}在{where}{track or ''}的普通批录取数据。")
+        notes.append(f"暂无{name}在{where}{track or ''}的普通批录取数据。")
     strengths = store.strengths(sid)
     return {
-        "school": s.name,
+        "school": name,
         "school_id": sid,
-        "province": s.province,
-        "city": s.city,
+        "campus": campus,
+        "province": home,
+        "city": city or s.city,
         "level": s.level,
         "nature": s.nature,
         "authority": s.authority,

@@ -151,7 +151,9 @@ def _compare(a: Answer) -> str:
     prov, tracks = c.get("province"), c.get("tracks") or []
     fam = "/".join(tracks[:2])
     lines = [f"{pa['school']} vs {pb['school']}（只列数据，不替您下结论）"]
-    if c.get("how") == "common":
+    if c.get("how") == "common" and pa.get("province") == pb.get("province"):
+        lines.append(f"两校所在的{pa.get('province')}缺少两校同年的数据，按两校都有数据的{prov}比较。")
+    elif c.get("how") == "common":
         lines.append(f"两校不在同一省份，各自所在省份缺少两校同年的数据，按两校都有数据的{prov}比较。")
     elif c.get("how") == "one-home":
         lines.append(f"两校不在同一省份，按两校都有同年数据的{prov}比较。")
