@@ -308,7 +308,7 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dic
     # the asked province first (else the school's own), then the others; each province's latest year first
     unique.sort(key=lambda r: (r.province != (prov or home), r.province, -r.year, r.track, r.min_rank or 0))
     cutoffs = [
-        {"province": r.province, "year": r.year, "track": r.track, "batch": r.batch, "major": majors.clean_major(r.major),
+        {"province": r.province, "year": r.year, "track": r.track, "batch": r.batch, "major": majors.clean_major(r.major) if r.major else r.major,
          "group": majors.group_code(r.grp, school),
          "cutoff_score": r.min_score, "cutoff_rank": r.min_rank, "rank_source": r.rank_source,
          "special": None if r.programme == Programme.ORDINARY else Programme(r.programme).zh,

@@ -199,10 +199,15 @@ _BAD_NUMBER = re.compile(
 )
 
 
+# "2万8", "2万8千", "1w5": a digit after 万 is its thousands, as people say ranks ("两万八").
+_WAN_DIGIT = re.compile(r"(?<![\d.])(\d{1,3})\s*([万wW])(\d)(?:千|k|K)?(?![\d.]|,\d)")
+
+
 def _numbers(text: str, forced: Intent | None, notes: list[str]) -> tuple[int | None, float | None]:
     """The rank and the score a text states (first of each), by units, nearby words and size."""
     rank: int | None = None
     score: float | None = None
+    text = _WAN_DIGIT.sub(lambda m: f"{m.group(1)}.{m.group(3)}{m.group(2)}", text)
     bad = list(_BAD_NUMBER.finditer(text))
     for m in bad:
         notes.append("bad-number: " + "".join(m.group().split()))
