@@ -328,8 +328,10 @@ class Engine:
                 if not picks:
                     notes.append(f"{self.store.schools[ids[0]].name}在{prov}{track_used}近年没有可用的普通批录取位次，"
                                  "无法判断能否录取。")
-        # the track the placement used (it has said how the user's word was mapped), else map it here
-        track = qd["track_used"] or (_track_used(q.track, q.province, q.year or 2025, notes) if q.province else None)
+        # the track the placement used (it has said how the user's word was mapped), else the user's track mapped
+        # here; without a track word, every track's lines are shown (a profile is not a placement)
+        track = qd["track_used"] or (_track_used(q.track, q.province, q.year or 2025, notes)
+                                     if q.province and q.track else None)
         prof = facts.profile(self.store, ids[0], q.province, track, q.schools[0].campus, self._cities)
         qd["school_a"] = prof["school"]
         return Answer("school", qd, school=prof, results=results, notes=notes + prof.pop("notes", []))
@@ -369,10 +371,12 @@ class Engine:
         if problem:
             return Answer("major", qd, candidates=cands, problem=problem, notes=user_notes(q.notes))
         notes = user_notes(q.notes)
-        track = _track_used(q.track, q.province, q.year or 2025, notes) if q.province else None
+        # a track word keeps the major's rows to that track family; without one, every track is shown
+        track = _track_used(q.track, q.province, q.year or 2025, notes) if q.province and q.track else None
         prof = facts.profile(self.store, ids[0], q.province, track)
         qd["school_a"] = prof["school"]
-        info = facts.major_info(self.store, ids[0], q.major or "", q.province)
+        qd["track_used"] = track
+        info = facts.major_info(self.store, ids[0], q.major or "", q.province, track)
         notes += info.pop("notes", [])
         if not info["cutoffs"]:
             notes += prof.pop("notes", [])

@@ -66,9 +66,19 @@ def easiest(rows: list[Cutoff], tracks: tuple[str, ...]) -> dict[int, Cutoff]:
 
 
 def _years(store: Store, sides: list[Side], province: str, tracks: tuple[str, ...]) -> tuple[int, ...]:
-    """Years both sides have a verified easiest entry (third-party years are not set against official ones)."""
-    per = [{y for y, c in easiest(side_cutoffs(store, s, province), tracks).items() if c.verified} for s in sides]
-    return tuple(sorted(set.intersection(*per), reverse=True)) if per else ()
+    """Years both sides have an easiest entry of the same standing: both verified, or, where a province has only
+    third-party rows, both third-party (third-party years are never set against official ones)."""
+    per = [easiest(side_cutoffs(store, s, province), tracks) for s in sides]
+    if not per:
+        return ()
+    both = set.intersection(*(set(p) for p in per))
+    return tuple(sorted((y for y in both if len({p[y].verified for p in per}) == 1), reverse=True))
+
+
+def home_province(store: Store, side: Side, cities: Collection[str] = ()) -> str | None:
+    """Where a side is: its campus's province when the campus is a city (哈工大威海: 山东), else its school's."""
+    city = facts.campus_city(side.campus, cities or {s.city for s in store.schools.values() if s.city})
+    return (facts.city_province(store, city) if city else None) or store.schools[side.school_id].province
 
 
 def frame(store: Store, sides: list[Side], asked: str | None, track: str | None) -> Frame | None:
@@ -76,7 +86,8 @@ def frame(store: Store, sides: list[Side], asked: str | None, track: str | None)
     data there, choosing among their homes and any province with data for both the one with the latest common
     year (then the most common years, then a home province). None when nothing is shared."""
     families = [f for f in (family_of(track),) if f] or list(FAMILIES)
-    homes = list(dict.fromkeys(p for p in (store.schools[s.school_id].province for s in sides) if p))
+    cities = {s.city for s in store.schools.values() if s.city} if any(s.campus for s in sides) else set()
+    homes = list(dict.fromkeys(p for p in (home_province(store, s, cities) for s in sides) if p))
     if asked:
         provinces = [asked]
     else:

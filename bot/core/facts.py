@@ -290,18 +290,25 @@ def _major_keys(store: Store, sid: int, major_text: str) -> tuple[str | None, li
     return best, [major_text if major_text in best else _core(best)]
 
 
-def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dict[str, Any]:
-    """A major's cutoffs at one school, the asked province's years first, and its standing."""
+def major_info(store: Store, sid: int, major_text: str, prov: str | None, track: str | None = None) -> dict[str, Any]:
+    """A major's cutoffs at one school, the asked province's years first, and its standing; `track`: the asked
+    province's rows of that track family only (other provinces keep every track)."""
     best, keys = _major_keys(store, sid, major_text)
     school = store.schools[sid].name
     home = store.schools[sid].province
     notes: list[str] = []
     rows = [r for key in keys for r in store.major_cutoffs(sid, key, first=prov)]
     rows = [r for r in rows if r.programme == Programme.ORDINARY and r.round == Round.FIRST] or rows
+    if track and prov:
+        family = set(equivalent_tracks(track))
+        rows = [r for r in rows if r.province != prov or r.track in family]
     seen: set[tuple[object, ...]] = set()
     unique = []
-    for r in rows:  # the same cutoff from two files differs only in its batch label
-        ident = (r.province, r.year, r.track, r.major, r.min_score, r.min_rank)
+    # the same cutoff from two files differs only in its batch label, bracket widths or a derived rank: keep one,
+    # the verified one first
+    for r in sorted(rows, key=lambda r: (r.quality == "third-party", r.rank_source == "derived")):
+        ident = (r.province, r.year, r.track, fold(r.major or ""), r.min_score,
+                 r.min_rank if r.min_score is None else None)
         if ident not in seen:
             seen.add(ident)
             unique.append(r)

@@ -141,7 +141,7 @@ def _units_cell(p: dict[str, Any]) -> str:
         return "无分组数据"
     word = "组" if us[0]["kind"] == "group" else "个专业"
     lo, hi = us[0]["cutoff_rank"], us[-1]["cutoff_rank"]
-    return f"{len(us)}{word} {lo:,}–{hi:,}" if len(us) > 1 else f"1{word} {lo:,}"
+    return f"{len(us)}{word} {lo:,}–{hi:,}" if lo != hi else f"{len(us)}{word} {lo:,}"
 
 
 def _compare(a: Answer) -> str:
@@ -262,7 +262,7 @@ def _major(a: Answer) -> str:
     lines = [f"{a.school['school']} · {m['name']}"]
     for s in m["standing"][:6]:
         val = " ".join(x for x in (s.get("grade"), f"第{s['rank']}名" if s.get("rank") else None) if x)
-        lines.append(f"  {s['kind']}{'(' + str(s['year']) + ')' if s.get('year') else ''}：{s['major']} {val}")
+        lines.append(f"  {s['kind']}{'(' + str(s['year']) + ')' if s.get('year') else ''}：{s['major']} {val}".rstrip())
     if m["cutoffs"]:
         asked = a.query.get("province")
         shown = m["cutoffs"][:20]

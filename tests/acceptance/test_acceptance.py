@@ -18,8 +18,10 @@ from typing import Any
 import duckdb
 import pytest
 
+from bot.core.advise import equivalent_tracks
 from bot.core.majors import clean_major
 from bot.core.render import render
+from gaokao.names import fold
 
 ROOT = Path(__file__).resolve().parents[2]
 DB = ROOT / "data" / "admissions.duckdb"
@@ -244,7 +246,13 @@ def _major_facts(a: Any, text: str, con: duckdb.DuckDBPyConnection) -> None:
     if asked and any(c["province"] == asked for c in m["cutoffs"]):
         assert m["cutoffs"][0]["province"] == asked  # the asked province's years first
         assert f"在{asked}的历年录取线" in text
+    seen = [(c["province"], c["year"], c["track"], fold(c["major"]), c["cutoff_score"]) for c in m["cutoffs"]
+            if c["cutoff_score"] is not None]
+    assert len(seen) == len(set(seen)), "one cutoff shown twice"
+    tracks = set(equivalent_tracks(a.query["track_used"])) if a.query.get("track_used") else None
     for c in m["cutoffs"]:
+        if tracks and c["province"] == asked:
+            assert c["track"] in tracks, c
         rows = con.execute("""
             SELECT major FROM admissions
             WHERE school_id = ? AND province = ? AND year = ? AND track = ?
