@@ -66,13 +66,17 @@ def easiest(rows: list[Cutoff], tracks: tuple[str, ...]) -> dict[int, Cutoff]:
 
 
 def _years(store: Store, sides: list[Side], province: str, tracks: tuple[str, ...]) -> tuple[int, ...]:
-    """Years both sides have an easiest entry of the same standing: both verified, or, where a province has only
-    third-party rows, both third-party (third-party years are never set against official ones)."""
+    """Years both sides have a verified easiest entry; only when there is none, years both have third-party
+    entries only (a province without official rows). Third-party years are never set against official ones."""
     per = [easiest(side_cutoffs(store, s, province), tracks) for s in sides]
     if not per:
         return ()
     both = set.intersection(*(set(p) for p in per))
-    return tuple(sorted((y for y in both if len({p[y].verified for p in per}) == 1), reverse=True))
+    for verified in (True, False):
+        years = [y for y in both if all(p[y].verified == verified for p in per)]
+        if years:
+            return tuple(sorted(years, reverse=True))
+    return ()
 
 
 def home_province(store: Store, side: Side, cities: Collection[str] = ()) -> str | None:
@@ -112,34 +116,30 @@ def frame(store: Store, sides: list[Side], asked: str | None, track: str | None)
     return best[1] if best else None
 
 
-def group_label(grp: str, school: str) -> str:
-    """A group code as students say it: 华中科技大学第06组 -> 06组, 专业组233, (201) -> 201组; a source's label
-    without a code ("北京师范大学|普通类|历史类|不限") reads 专业组, never the raw label."""
-    code = group_code(grp, school)
-    return f"{code}组" if code else "专业组"
-
-
 def units(store: Store, side: Side, fr: Frame, year: int) -> list[dict[str, Any]]:
     """The side's ordinary groups (or majors, where the province admits by major) in one year, hardest first."""
     rows: list[UnitCutoff] = [u for u in store.school_units(side.school_id, fr.province)
                               if u.year == year and u.track in fr.tracks and u.min_rank is not None
                               and (campus_base(u.campus) == side.campus if side.campus else u.campus is None)]
     name = store.schools[side.school_id].name
-    by_group = any(u.grp for u in rows)
+    # a group is its code (two sources label one group differently: 201, 华中科技大学第201组); a source label without
+    # a code ("中南大学-湖南-物理类-本科普通类-临床医学") is one major's row, listed as that major
+    codes = {id(u): group_code(u.grp, name) for u in rows}
+    by_group = any(codes.values())
+    if by_group:  # a source that lists groups and, beside them, majors without their group: the groups
+        rows = [u for u in rows if codes[id(u)]]
     out: dict[str, dict[str, Any]] = {}
     majors: dict[str, list[str]] = defaultdict(list)
     verified = [u for u in rows if u.quality != "third-party"]
     for u in verified or rows:
-        # a group is its code (two sources label one group differently); a label without a code keeps groups apart
-        key = (group_code(u.grp, name) or u.grp) if by_group and u.grp else u.major
+        key = f"{codes[id(u)]}组" if by_group else (u.major or "")
         if not key:
             continue
         if u.major and u.major not in majors[key]:
             majors[key].append(u.major)
         old = out.get(key)
         if old is None or (u.min_rank or 0) > old["cutoff_rank"]:
-            label = group_label(u.grp, name) if by_group and u.grp else key
-            out[key] = {"unit": label, "kind": "group" if by_group else "major",
+            out[key] = {"unit": key, "kind": "group" if by_group else "major",
                         "cutoff_rank": u.min_rank, "cutoff_score": u.min_score, "rank_source": u.rank_source,
                         "verified": u.quality != "third-party"}
     for key, d in out.items():

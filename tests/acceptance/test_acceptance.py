@@ -228,6 +228,11 @@ def _compare_facts(a: Any, text: str, con: duckdb.DuckDBPyConnection) -> None:
             assert _admission_exists(con, p["school_id"], c["province"], y, cell["track"], cell["cutoff_rank"],
                                      cell["cutoff_score"]), (p["school"], y, cell)
             assert f"{cell['cutoff_rank']:,}" in text
+    for y in c["years"]:  # official years against official years, third-party against third-party
+        assert len({p["years"][y]["verified"] for p in a.schools}) == 1, y
+    for p in a.schools:  # each group (or major) once
+        labels = [u["unit"] for u in p["units"]]
+        assert len(labels) == len(set(labels)) or p["units"][0]["kind"] == "major", labels
     if c.get("basis_year"):
         ra, rb = (p["years"][c["basis_year"]]["cutoff_rank"] for p in a.schools)
         if ra != rb:  # the easier school is the one whose lowest entry admitted the larger rank
