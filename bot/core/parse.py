@@ -315,7 +315,9 @@ def _major_before_province(rest: str) -> re.Match[str] | None:
     start = head.start("major")
     for end in range(start + 2, head.end("major") + 1):
         after = rest[end:]
-        if _MAJOR_LIKE.search(rest[start:end]) and (_MAJOR_END.match(after) or _PROVINCE_RE.match(after)):
+        run = rest[start:end]
+        if (_MAJOR_LIKE.search(run) or _MAJOR_STEM.match(run)) and (
+                _MAJOR_END.match(after) or _PROVINCE_RE.match(after)):
             return re.compile(rf"^[\s的:,]*(?P<major>{re.escape(rest[start:end])})").match(rest)
     return None
 
