@@ -119,7 +119,7 @@ def _profile_lines(p: dict[str, Any]) -> list[str]:
     if p.get("cutoffs"):
         lines.append(f"  在{p['cutoffs_in']}的普通批录取线：")
         for c in p["cutoffs"][:12]:
-            campus = f"({c['campus']})" if c.get("campus") else ""
+            campus = f"({c['campus']})" if c.get("campus") and not p.get("campus") else ""  # a campus's own profile
             lines.append(f"   {c['year']} {c['track']} {c['batch']}{campus}：{_fmt_score(c['cutoff_score'])}，"
                          f"{_rank_text(c['cutoff_rank'], c['rank_source'])}" + ("（未核验）" if not c["verified"] else ""))
     return lines
