@@ -327,7 +327,8 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None, track:
         for r in store.strengths(sid)
         if any(key in r.major or r.major in key for key in keys)
     ]
-    name = best or (major_text if not majors.expand(major_text) else f"{major_text}（{'、'.join(keys[:4])}…）")
+    wide = [k for k in keys if k != major_text]  # the majors a field word covers besides itself
+    name = best or (f"{major_text}（{'、'.join(wide[:4])}…）" if majors.expand(major_text) and wide else major_text)
     if not cutoffs:
         notes.append(f"暂无{store.schools[sid].name}“{major_text}”专业的分专业录取数据，下面给出学校整体录取线。")
     elif prov and all(c["province"] != prov for c in cutoffs):
