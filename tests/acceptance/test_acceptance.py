@@ -3,12 +3,15 @@
 Each message checks what the bot understood (intent, province, track, rank or score, schools, major, filters),
 the extra `has:`/`not:` checks of its row, and, by intent, every fact the answer shows against the database with
 its own SQL: a cutoff shown for a school and year is a row of `admissions`, a batch line shown is a row of
-`control_lines`, a score's rank is the one of `score_ranks`, a school's ranking and tags are those of `schools`.
+`control_lines` and is printed in its source file (when the sources are on the machine), a score's rank is the one of
+`score_ranks`, a school's ranking and tags are those of `schools`.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
+import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ from bot.core.advise import equivalent_tracks
 from bot.core.majors import clean_major
 from bot.core.render import render
 from gaokao.names import fold
+from tests.conftest import full_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 DB = ROOT / "data" / "admissions.duckdb"
@@ -157,6 +161,27 @@ def _school_cutoff_exists(con: duckdb.DuckDBPyConnection, sid: int, prov: str, c
     return bool(n)
 
 
+@functools.cache
+def _source_text(rel: str) -> str | None:
+    """A source file's text (gunzipped), or None when the sources are not on this machine or it is not text."""
+    path = full_sources() / rel
+    if not path.is_file() or not re.search(r"\.(?:json|csv|tsv|txt|md)(?:\.gz)?$", rel):
+        return None  # absent, or a spreadsheet the test does not read
+    raw = path.read_bytes()
+    return (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8", errors="replace")
+
+
+def _line_in_source(con: duckdb.DuckDBPyConnection, prov: str, year: int, track: str, batch: str,
+                    score: float) -> None:
+    """A batch line shown is printed in the source file it was read from (when the sources are here)."""
+    files = [r[0] for r in con.execute("""SELECT DISTINCT source_file FROM control_lines WHERE province = ? AND year = ?
+                                           AND track = ? AND (batch = ? OR batch = ?) AND score = ?""",
+                                        [prov, year, track, batch, batch + "线", score]).fetchall()]
+    texts = [t for t in map(_source_text, files) if t is not None]
+    if texts:
+        assert any(re.search(rf"(?<!\d){score:g}(?:\.0)?(?!\d)", t) for t in texts), (prov, year, batch, files)
+
+
 def _rank_facts(a: Any, text: str, con: duckdb.DuckDBPyConnection) -> None:
     q = a.query
     if a.problem:
@@ -177,6 +202,7 @@ def _rank_facts(a: Any, text: str, con: duckdb.DuckDBPyConnection) -> None:
                               AND (batch = ? OR batch = ?) AND score = ?""",
                      [prov, int(m.group(1)), track, batch, batch + "线", float(score)])
             assert n, (batch, score, m.group(0))
+            _line_in_source(con, prov, int(m.group(1)), track, batch, float(score))
     for r in a.results:
         name, _, is985, is211, nature, home = _school_row(con, r["school_id"])
         assert r["school"].startswith(name)
@@ -283,6 +309,7 @@ def _lines_facts(a: Any, text: str, con: duckdb.DuckDBPyConnection) -> None:
                       "AND score = ?", [a.query["province"], r["year"], r["track"], r["batch"], r["score"]])
         assert n, r
         assert f"{r['score']:g}分" in text
+        _line_in_source(con, a.query["province"], r["year"], r["track"], r["batch"], r["score"])
 
 
 def _help_facts(a: Any, text: str, con: duckdb.DuckDBPyConnection) -> None:
