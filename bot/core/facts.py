@@ -221,7 +221,11 @@ def profile(store: Store, sid: int, prov: str | None, track: str | None, campus:
     for _, c in rows:
         by_key[(c.track, c.batch, c.campus)].append(c)
     cutoffs = []
-    for (trk, batch, label), cs in sorted(by_key.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+    def order(key: tuple[str, str, str | None]) -> tuple[object, ...]:  # 本科 before 专科, 提前批 after the rest
+        trk, batch, label = key
+        return trk, batch_level(batch) != "本科", "提前" in batch, batch, label or ""
+
+    for (trk, batch, label), cs in sorted(by_key.items(), key=lambda kv: order(kv[0])):
         for c in sorted(cs, key=lambda c: -c.year)[:4]:
             cutoffs.append({"province": where, "track": trk, "batch": batch, "campus": label, "year": c.year,
                             "cutoff_rank": c.min_rank, "cutoff_score": c.min_score, "rank_source": c.rank_source,

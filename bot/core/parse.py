@@ -290,7 +290,7 @@ def _major_after(
 
 
 _MAJOR_HEAD = re.compile(r"^[\s的:,]*(?P<major>[\u4e00-\u9fff]{2,16})")
-_MAJOR_END = re.compile(r"\s|$|[,，。?？!！]|专业|分数|录取|位次|多少|能上|排名|历年")
+_MAJOR_END = re.compile(r"\s|$|[,，。?？!！（(]|专业|分数|录取|位次|多少|能上|排名|历年")
 
 
 # What a major's name starts with (two characters or more: a lone 学 or 法 would read 学费 as a major).

@@ -64,6 +64,7 @@ def test_field_words_expand_from_the_table() -> None:
         ("郑州大学软件工程河南分数线", "软件工程", "河南"),
         ("郑州大学 化学工程与工艺 河南 分数线", "化学工程与工艺", "河南"),
         ("郑州大学化学工程与工艺河南分数线", "化学工程与工艺", "河南"),
+        ("郑州大学临床医学（五年制）河南分数线", "临床医学", "河南"),
     ],
 )
 def test_school_major_province_is_a_major_question(names: NameIndex, text: str, major: str, province: str) -> None:
