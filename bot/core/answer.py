@@ -115,7 +115,7 @@ class Engine:
         if isinstance(pos, str):
             return Answer(q.intent, qd, notes=notes, problem=pos)
         prov, track_used, table, rank = pos
-        score = q.score
+        score = q.score if q.rank is None else None  # a stated rank wins over a stated score (see _position)
         placement = facts.placement(self.store, prov, track_used, table, rank, score)
         keep = facts.school_filter(self.store, q.filters, prov)
         scope = facts.filter_scope(q.filters, prov)
@@ -154,6 +154,8 @@ class Engine:
         if q.year and q.year != table.year:
             notes.append(f"没有{q.year}年{prov}{track_used}的一分一段表，按{table.year}年计算。")
         rank = q.rank
+        if rank is not None and q.score is not None:  # both stated: the rank wins; say so when the score disagrees
+            notes += _score_disagrees(q.score, rank, table, prov, track_used)
         if rank is None and q.score is not None:
             converted = self._rank_of_score(prov, track_used, table, q.score, notes)
             if isinstance(converted, str):
@@ -326,9 +328,11 @@ class Engine:
                 if not picks:
                     notes.append(f"{self.store.schools[ids[0]].name}在{prov}{track_used}近年没有可用的普通批录取位次，"
                                  "无法判断能否录取。")
-        # the track the placement used (it has said how the user's word was mapped), else map it here
-        track = qd["track_used"] or (_track_used(q.track, q.province, q.year or 2025, notes) if q.province else None)
-        prof = facts.profile(self.store, ids[0], q.province, track)
+        # the track the placement used (it has said how the user's word was mapped), else the user's track mapped
+        # here; without a track word, every track's lines are shown (a profile is not a placement)
+        track = qd["track_used"] or (_track_used(q.track, q.province, q.year or 2025, notes)
+                                     if q.province and q.track else None)
+        prof = facts.profile(self.store, ids[0], q.province, track, q.schools[0].campus, self._cities)
         qd["school_a"] = prof["school"]
         return Answer("school", qd, school=prof, results=results, notes=notes + prof.pop("notes", []))
 
@@ -367,10 +371,12 @@ class Engine:
         if problem:
             return Answer("major", qd, candidates=cands, problem=problem, notes=user_notes(q.notes))
         notes = user_notes(q.notes)
-        track = _track_used(q.track, q.province, q.year or 2025, notes) if q.province else None
+        # a track word keeps the major's rows to that track family; without one, every track is shown
+        track = _track_used(q.track, q.province, q.year or 2025, notes) if q.province and q.track else None
         prof = facts.profile(self.store, ids[0], q.province, track)
         qd["school_a"] = prof["school"]
-        info = facts.major_info(self.store, ids[0], q.major or "", q.province)
+        qd["track_used"] = track
+        info = facts.major_info(self.store, ids[0], q.major or "", q.province, track)
         notes += info.pop("notes", [])
         if not info["cutoffs"]:
             notes += prof.pop("notes", [])
@@ -387,6 +393,22 @@ def _pick(m: Mention) -> int | list[str]:
                 seen.append(c.name)
         return seen[:5]
     return m.candidates[0].school_id
+
+
+# A stated score whose rank differs from the stated rank by more than this share is pointed out.
+DISAGREE = 0.2
+
+
+def _score_disagrees(score: float, rank: int, table: ScoreTable, prov: str, track: str) -> list[str]:
+    """The note for a message that states both a score and a rank: the rank is used; when the score converts to a
+    rank far from it (another year's rank, an estimated score), say so."""
+    if not table.low <= score <= table.high:
+        return [f"您同时写了分数{score:g}分和位次{rank:,}，按位次计算。"]
+    converted = table.rank_of(score)
+    if abs(converted - rank) <= DISAGREE * rank:
+        return []
+    return [f"您写的{score:g}分按{table.year}年{prov}{track}一分一段表约合位次{converted:,}，与您写的位次{rank:,}相差较大；"
+            "下面按您写的位次计算（如果位次是往年的或分数是估分，请以当年的位次为准）。"]
 
 
 def _example_rank(size: int) -> str:

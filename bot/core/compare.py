@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Any
 
 from bot.core import facts
 from bot.core.advise import Ladder, Params, Pick, tier_of
+from bot.core.majors import group_code
 from bot.core.names import campus_base
 from bot.core.store import Cutoff, Store, UnitCutoff
 
@@ -66,9 +66,23 @@ def easiest(rows: list[Cutoff], tracks: tuple[str, ...]) -> dict[int, Cutoff]:
 
 
 def _years(store: Store, sides: list[Side], province: str, tracks: tuple[str, ...]) -> tuple[int, ...]:
-    """Years both sides have a verified easiest entry (third-party years are not set against official ones)."""
-    per = [{y for y, c in easiest(side_cutoffs(store, s, province), tracks).items() if c.verified} for s in sides]
-    return tuple(sorted(set.intersection(*per), reverse=True)) if per else ()
+    """Years both sides have a verified easiest entry; only when there is none, years both have third-party
+    entries only (a province without official rows). Third-party years are never set against official ones."""
+    per = [easiest(side_cutoffs(store, s, province), tracks) for s in sides]
+    if not per:
+        return ()
+    both = set.intersection(*(set(p) for p in per))
+    for verified in (True, False):
+        years = [y for y in both if all(p[y].verified == verified for p in per)]
+        if years:
+            return tuple(sorted(years, reverse=True))
+    return ()
+
+
+def home_province(store: Store, side: Side, cities: Collection[str] = ()) -> str | None:
+    """Where a side is: its campus's province when the campus is a city (哈工大威海: 山东), else its school's."""
+    city = facts.campus_city(side.campus, cities or {s.city for s in store.schools.values() if s.city})
+    return (facts.city_province(store, city) if city else None) or store.schools[side.school_id].province
 
 
 def frame(store: Store, sides: list[Side], asked: str | None, track: str | None) -> Frame | None:
@@ -76,7 +90,8 @@ def frame(store: Store, sides: list[Side], asked: str | None, track: str | None)
     data there, choosing among their homes and any province with data for both the one with the latest common
     year (then the most common years, then a home province). None when nothing is shared."""
     families = [f for f in (family_of(track),) if f] or list(FAMILIES)
-    homes = list(dict.fromkeys(p for p in (store.schools[s.school_id].province for s in sides) if p))
+    cities = {s.city for s in store.schools.values() if s.city} if any(s.campus for s in sides) else set()
+    homes = list(dict.fromkeys(p for p in (home_province(store, s, cities) for s in sides) if p))
     if asked:
         provinces = [asked]
     else:
@@ -101,24 +116,23 @@ def frame(store: Store, sides: list[Side], asked: str | None, track: str | None)
     return best[1] if best else None
 
 
-def group_label(grp: str, school: str) -> str:
-    """A group code as students say it: 华中科技大学第06组 -> 06组, 专业组233, (201) -> 201组."""
-    code = re.search(r"[0-9A-Za-z]+", grp.replace(school, ""))
-    return f"{code.group()}组" if code else grp
-
-
 def units(store: Store, side: Side, fr: Frame, year: int) -> list[dict[str, Any]]:
     """The side's ordinary groups (or majors, where the province admits by major) in one year, hardest first."""
     rows: list[UnitCutoff] = [u for u in store.school_units(side.school_id, fr.province)
                               if u.year == year and u.track in fr.tracks and u.min_rank is not None
                               and (campus_base(u.campus) == side.campus if side.campus else u.campus is None)]
     name = store.schools[side.school_id].name
-    by_group = any(u.grp for u in rows)
+    # a group is its code (two sources label one group differently: 201, 华中科技大学第201组); a source label without
+    # a code ("中南大学-湖南-物理类-本科普通类-临床医学") is one major's row, listed as that major
+    codes = {id(u): group_code(u.grp, name) for u in rows}
+    by_group = any(codes.values())
+    if by_group:  # a source that lists groups and, beside them, majors without their group: the groups
+        rows = [u for u in rows if codes[id(u)]]
     out: dict[str, dict[str, Any]] = {}
     majors: dict[str, list[str]] = defaultdict(list)
     verified = [u for u in rows if u.quality != "third-party"]
     for u in verified or rows:
-        key = group_label(u.grp, name) if by_group and u.grp else u.major
+        key = f"{codes[id(u)]}组" if by_group else (u.major or "")
         if not key:
             continue
         if u.major and u.major not in majors[key]:

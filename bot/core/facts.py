@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.core import majors, places
 from bot.core.advise import WEAK_UNREACHED, Estimate, Recommendation, equivalent_tracks
-from bot.core.names import resolve_major
+from bot.core.names import campus_base, resolve_major
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
 from gaokao.names import fold
 from gaokao.terms import SPECIAL_TYPE_LINE, Programme, Round, batch_level
@@ -201,11 +201,19 @@ def reach_notes(
     return notes
 
 
-def profile(store: Store, sid: int, prov: str | None, track: str | None) -> dict[str, Any]:
-    """A school's profile and cutoffs: in the user's province/track if given, else in its home province."""
+def profile(store: Store, sid: int, prov: str | None, track: str | None, campus: str | None = None,
+            cities: Collection[str] = ()) -> dict[str, Any]:
+    """A school's profile and cutoffs: in the user's province/track if given, else in its home province.
+
+    `campus` (as `names.campus_base` writes it: 威海): that campus only, named as such, and by default in the
+    campus's own province (哈尔滨工业大学(威海) is in 山东)."""
     s = store.schools[sid]
-    where = prov or s.province
+    city = campus_city(campus, cities) if campus else None
+    home = (city_province(store, city) if city else None) or s.province
+    where = prov or home
     rows = store.school_cutoffs(sid, where) if where else []
+    if campus:
+        rows = [(p, c) for p, c in rows if campus_base(c.campus) == campus]
     if track:
         wanted = set(equivalent_tracks(track)) if track in ("理科", "文科", "物理类", "历史类", "综合") else {track}
         rows = [(p, c) for p, c in rows if c.track in wanted]
@@ -213,20 +221,26 @@ def profile(store: Store, sid: int, prov: str | None, track: str | None) -> dict
     for _, c in rows:
         by_key[(c.track, c.batch, c.campus)].append(c)
     cutoffs = []
-    for (trk, batch, campus), cs in sorted(by_key.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+    def order(key: tuple[str, str, str | None]) -> tuple[object, ...]:  # 本科 before 专科, 提前批 after the rest
+        trk, batch, label = key
+        return trk, batch_level(batch) != "本科", "提前" in batch, batch, label or ""
+
+    for (trk, batch, label), cs in sorted(by_key.items(), key=lambda kv: order(kv[0])):
         for c in sorted(cs, key=lambda c: -c.year)[:4]:
-            cutoffs.append({"province": where, "track": trk, "batch": batch, "campus": campus, "year": c.year,
+            cutoffs.append({"province": where, "track": trk, "batch": batch, "campus": label, "year": c.year,
                             "cutoff_rank": c.min_rank, "cutoff_score": c.min_score, "rank_source": c.rank_source,
                             "verified": c.verified})
     notes = []
+    name = s.name + (f"({campus})" if campus else "")
     if where and not cutoffs:
-        notes.append(f"暂无{s.name}在{where}{track or ''}的普通批录取数据。")
+        notes.append(f"暂无{name}在{where}{track or ''}的普通批录取数据。")
     strengths = store.strengths(sid)
     return {
-        "school": s.name,
+        "school": name,
         "school_id": sid,
-        "province": s.province,
-        "city": s.city,
+        "campus": campus,
+        "province": home,
+        "city": city or s.city,
         "level": s.level,
         "nature": s.nature,
         "authority": s.authority,
@@ -280,23 +294,33 @@ def _major_keys(store: Store, sid: int, major_text: str) -> tuple[str | None, li
     return best, [major_text if major_text in best else _core(best)]
 
 
-def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dict[str, Any]:
-    """A major's cutoffs at one school, the asked province's years first, and its standing."""
+def major_info(store: Store, sid: int, major_text: str, prov: str | None, track: str | None = None) -> dict[str, Any]:
+    """A major's cutoffs at one school, the asked province's years first, and its standing; `track`: the asked
+    province's rows of that track family only (other provinces keep every track)."""
     best, keys = _major_keys(store, sid, major_text)
+    school = store.schools[sid].name
+    home = store.schools[sid].province
     notes: list[str] = []
     rows = [r for key in keys for r in store.major_cutoffs(sid, key, first=prov)]
     rows = [r for r in rows if r.programme == Programme.ORDINARY and r.round == Round.FIRST] or rows
+    if track and prov:
+        family = set(equivalent_tracks(track))
+        rows = [r for r in rows if r.province != prov or r.track in family]
     seen: set[tuple[object, ...]] = set()
     unique = []
-    for r in rows:  # the same cutoff from two files differs only in its batch label
-        ident = (r.province, r.year, r.track, r.major, r.min_score, r.min_rank)
+    # the same cutoff from two files differs only in its batch label, bracket widths or a derived rank: keep one,
+    # the verified one first
+    for r in sorted(rows, key=lambda r: (r.quality == "third-party", r.rank_source == "derived")):
+        ident = (r.province, r.year, r.track, fold(r.major or ""), r.min_score,
+                 r.min_rank if r.min_score is None else None)
         if ident not in seen:
             seen.add(ident)
             unique.append(r)
-    # the asked province first, then the others; each province's latest year first
-    unique.sort(key=lambda r: (r.province != prov, r.province, -r.year, r.track, r.min_rank or 0))
+    # the asked province first (else the school's own), then the others; each province's latest year first
+    unique.sort(key=lambda r: (r.province != (prov or home), r.province, -r.year, r.track, r.min_rank or 0))
     cutoffs = [
-        {"province": r.province, "year": r.year, "track": r.track, "batch": r.batch, "major": r.major, "group": r.grp,
+        {"province": r.province, "year": r.year, "track": r.track, "batch": r.batch, "major": majors.clean_major(r.major) if r.major else r.major,
+         "group": majors.group_code(r.grp, school),
          "cutoff_score": r.min_score, "cutoff_rank": r.min_rank, "rank_source": r.rank_source,
          "special": None if r.programme == Programme.ORDINARY else Programme(r.programme).zh,
          "round": None if r.round == Round.FIRST else Round(r.round).zh, "verified": r.quality != "third-party"}
@@ -307,7 +331,8 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None) -> dic
         for r in store.strengths(sid)
         if any(key in r.major or r.major in key for key in keys)
     ]
-    name = best or (major_text if not majors.expand(major_text) else f"{major_text}（{'、'.join(keys[:4])}…）")
+    wide = [k for k in keys if k != major_text]  # the majors a field word covers besides itself
+    name = best or (f"{major_text}（{'、'.join(wide[:4])}…）" if majors.expand(major_text) and wide else major_text)
     if not cutoffs:
         notes.append(f"暂无{store.schools[sid].name}“{major_text}”专业的分专业录取数据，下面给出学校整体录取线。")
     elif prov and all(c["province"] != prov for c in cutoffs):

@@ -38,3 +38,29 @@ def synonyms() -> dict[str, tuple[str, ...]]:
 def expand(text: str) -> tuple[str, ...]:
     """The major names a field word covers (计算机 -> 计算机科学与技术, 计算机类 …); () when it is not one."""
     return synonyms().get(text.strip().removesuffix("专业"), ())
+
+
+# A group's code as sources print it: "201", "（101）", "第06组", "01专业组(不限)", "专业组233", "D-5-江西理工大学(02)".
+_CODE_ONLY = re.compile(r"[（(]?\s*([0-9A-Za-z]{1,5})\s*[)）]?")
+_CODE_WORD = re.compile(r"第?\s*([0-9A-Za-z]{1,5})\s*(?:专业组|组)|专业组\s*[（(]?\s*([0-9A-Za-z]{1,5})")
+_CODE_TAIL = re.compile(r"[（(]\s*(\d{1,4})\s*[)）]\s*$")
+
+
+def group_code(grp: str | None, school: str = "") -> str | None:
+    """The code of a 院校专业组 as students write it (201, 06), or None when the source's label holds no code.
+
+    Source labels such as "中南大学-湖南-物理类-本科普通类-临床医学（八年制）" or "北京师范大学|普通类|历史类|不限" name the
+    school, track and programme, not the group: they are never shown to the user."""
+    if not grp:
+        return None
+    text = grp.replace(school, "").strip() if school else grp.strip()
+    m = _CODE_ONLY.fullmatch(text)
+    if m and any(ch.isdigit() for ch in m.group(1)):
+        return m.group(1)
+    m = _CODE_WORD.search(text)
+    if m:
+        return m.group(1) or m.group(2)
+    m = _CODE_TAIL.search(text)
+    if m and ("|" in text or "-" in text):
+        return m.group(1)
+    return None

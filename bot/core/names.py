@@ -289,6 +289,9 @@ class NameIndex:
         for inner in re.findall(r"\(([^()]+)\)", key):
             if campus_base(inner) in known:
                 return campus_base(inner), end
+        for base in known:  # an alias that ends with the campus: 山大威海, 东北大学秦皇岛分校
+            if re.search(re.escape(base) + r"(?:校区|分校|分院)?$", key) and len(key) > len(base) + 1:
+                return base, end
         window = t[end:end + 12]
         rest = window.lstrip("( ")
         at = end + len(window) - len(rest)

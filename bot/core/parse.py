@@ -48,7 +48,7 @@ _YEAR = re.compile(
 )
 # "… 550分 2024": a bare year at the end, when the message states its score or rank with a unit elsewhere
 _TRAILING_YEAR = re.compile(r"(?<![\d.,])(20[12]\d)\s*[。.!！?？]*\s*$")
-_EXPLICIT_NUMBER = re.compile(r"\d\s*(?:分|名|位|万|w)|(?:位次|排名|排位|名次)\s*\d", re.I)
+_EXPLICIT_NUMBER = re.compile(r"\d\s*(?:分|名|位|万|千|w|k)|(?:位次|排名|排位|名次)\s*\d", re.I)
 # "河南一本线是多少", "广东物理类本科线", "2025 湖南 批次线": a province's batch control lines
 _LINES_WORDS = re.compile(r"(?:一本|二本|三本|本科|专科|高职|特控|特殊类型|批次|控制|省控|分数)线")
 # A rank question that also names a subject to study ("想学计算机", "师范专业"): the list cannot filter by major.
@@ -62,7 +62,10 @@ FILTERS: dict[str, re.Pattern[str]] = {
     "dfc": re.compile(r"双一流"),
     "no_zk": re.compile(r"(?:不要|不考虑|不上|不读|不去|排除|除了|除去)(?:高职)?专科|(?:只要|只看|只上|只读|只报)本科"),
 }
-_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)\s*(万(?!亿)|w(?![a-z]))?", re.I)
+# a unit after the number: 万/w (x10,000), 千/k (x1,000): "4.5万", "8千", "8.5千", "12k"
+_NUMBER = re.compile(
+    r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)\s*(万(?!亿)|w(?![a-z])|千(?![米克瓦元块])|k(?![a-z]))?", re.I)
+_UNIT_VALUE = {"万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000}
 _AFTER_SCORE = re.compile(r"\s*分(?!之|钟|数线|段)")
 _AFTER_RANK = re.compile(r"\s*(?:名|位(?!数))")
 _AFTER_OTHER = re.compile(
@@ -94,7 +97,7 @@ _MAJOR_LIKE = re.compile(
 )
 _MAJOR_ANY = re.compile(r"^[\s的:,]*(?P<major>[^\s,.?!:;、]{2,24})")
 _GENERIC_MAJOR = re.compile(
-    r"^(?:什么|哪些|哪个|有什么|有哪些|王牌|热门|优势|好的|最好的|强势|特色|所有|各|一流|重点|的)"
+    r"^(?:什么|哪些|哪个|有什么|有哪些|王牌|热门|优势|好的|最好的|强势|特色|所有|各|一流|重点|的|招生|学费|宿舍|食堂|校园|地址|官网)"
 )
 
 
@@ -196,10 +199,15 @@ _BAD_NUMBER = re.compile(
 )
 
 
+# "2万8", "2万8千", "1w5": a digit after 万 is its thousands, as people say ranks ("两万八").
+_WAN_DIGIT = re.compile(r"(?<![\d.])(\d{1,3})\s*([万wW])(\d)(?:千|k|K)?(?![\d.]|,\d)")
+
+
 def _numbers(text: str, forced: Intent | None, notes: list[str]) -> tuple[int | None, float | None]:
     """The rank and the score a text states (first of each), by units, nearby words and size."""
     rank: int | None = None
     score: float | None = None
+    text = _WAN_DIGIT.sub(lambda m: f"{m.group(1)}.{m.group(3)}{m.group(2)}", text)
     bad = list(_BAD_NUMBER.finditer(text))
     for m in bad:
         notes.append("bad-number: " + "".join(m.group().split()))
@@ -214,7 +222,7 @@ def _numbers(text: str, forced: Intent | None, notes: list[str]) -> tuple[int | 
         after, before = text[m.end() :], text[max(0, m.start() - 8) : m.start()]
         kind: str | None = None
         if wan:
-            kind, value = "rank", value * 10_000
+            kind, value = "rank", round(value * _UNIT_VALUE[wan.lower()], 6)
         elif _AFTER_SCORE.match(after):
             kind = "score"
         elif _AFTER_RANK.match(after):
@@ -257,6 +265,8 @@ def _major_after(
         m = m2 if m2 and _MAJOR_LIKE.search(m2.group("major")) else None
     if m is None:
         m = _major_before_province(rest)
+    if m is None:
+        m = _major_tail(rest)
     if m is None and forced == "major":
         m = _MAJOR_ANY.match(rest)
     if m is None:
@@ -280,7 +290,20 @@ def _major_after(
 
 
 _MAJOR_HEAD = re.compile(r"^[\s的:,]*(?P<major>[\u4e00-\u9fff]{2,16})")
-_MAJOR_END = re.compile(r"\s|$|[,，。?？!！]|专业|分数|录取|位次|多少|能上|排名|历年")
+_MAJOR_END = re.compile(r"\s|$|[,，。?？!！（(]|专业|分数|录取|位次|多少|能上|排名|历年")
+
+
+# What a major's name starts with (two characters or more: a lone 学 or 法 would read 学费 as a major).
+_MAJOR_STEM = re.compile("^(?:" + "|".join(
+    w for w in _MAJOR_LIKE.pattern.removeprefix("(?:").removesuffix(")$").split("|") if len(w) >= 2) + ")")
+_MAJOR_TAIL = re.compile(r"^[\s的:,]*(?P<major>[\u4e00-\u9fff]{3,10})\s*[?？。.!！]*\s*$")
+
+
+def _major_tail(rest: str) -> re.Match[str] | None:
+    """A major written last, after the school, without 专业 or a question word, possibly with a typo
+    ("长沙理工大学 土木工层"): a run of 3 to 10 Chinese characters that starts as a major's name does."""
+    m = _MAJOR_TAIL.match(rest)
+    return m if m and _MAJOR_STEM.match(m.group("major")) else None
 
 
 def _major_before_province(rest: str) -> re.Match[str] | None:
@@ -292,7 +315,9 @@ def _major_before_province(rest: str) -> re.Match[str] | None:
     start = head.start("major")
     for end in range(start + 2, head.end("major") + 1):
         after = rest[end:]
-        if _MAJOR_LIKE.search(rest[start:end]) and (_MAJOR_END.match(after) or _PROVINCE_RE.match(after)):
+        run = rest[start:end]
+        if (_MAJOR_LIKE.search(run) or _MAJOR_STEM.match(run)) and (
+                _MAJOR_END.match(after) or _PROVINCE_RE.match(after)):
             return re.compile(rf"^[\s的:,]*(?P<major>{re.escape(rest[start:end])})").match(rest)
     return None
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.core.advise import WEAK_UNREACHED
 from bot.core.answer import Answer
+from bot.core.majors import group_code
 from bot.core.rates import tier_rates_text
 
 LIMIT = 4000  # Telegram allows 4,096; keep a margin for markup
@@ -64,6 +65,11 @@ def _fmt_score(score: float | None) -> str:
     return "—" if score is None else f"{score:g}分"
 
 
+def _rank_text(rank: int | None, source: str | None) -> str:
+    """"位次≈1,234" or "位次暂缺" (never "位次位次暂缺")."""
+    return "位次暂缺" if rank is None else "位次" + _fmt_rank(rank, source)
+
+
 def _reach(a: Answer) -> str:
     lines = list(a.placement)
     for tier in ("冲", "稳", "保"):
@@ -113,9 +119,9 @@ def _profile_lines(p: dict[str, Any]) -> list[str]:
     if p.get("cutoffs"):
         lines.append(f"  在{p['cutoffs_in']}的普通批录取线：")
         for c in p["cutoffs"][:12]:
-            campus = f"({c['campus']})" if c.get("campus") else ""
+            campus = f"({c['campus']})" if c.get("campus") and not p.get("campus") else ""  # a campus's own profile
             lines.append(f"   {c['year']} {c['track']} {c['batch']}{campus}：{_fmt_score(c['cutoff_score'])}，"
-                         f"位次{_fmt_rank(c['cutoff_rank'], c['rank_source'])}" + ("（未核验）" if not c["verified"] else ""))
+                         f"{_rank_text(c['cutoff_rank'], c['rank_source'])}" + ("（未核验）" if not c["verified"] else ""))
     return lines
 
 
@@ -135,7 +141,7 @@ def _units_cell(p: dict[str, Any]) -> str:
         return "无分组数据"
     word = "组" if us[0]["kind"] == "group" else "个专业"
     lo, hi = us[0]["cutoff_rank"], us[-1]["cutoff_rank"]
-    return f"{len(us)}{word} {lo:,}–{hi:,}" if len(us) > 1 else f"1{word} {lo:,}"
+    return f"{len(us)}{word} {lo:,}–{hi:,}" if lo != hi else f"{len(us)}{word} {lo:,}"
 
 
 def _compare(a: Answer) -> str:
@@ -145,7 +151,9 @@ def _compare(a: Answer) -> str:
     prov, tracks = c.get("province"), c.get("tracks") or []
     fam = "/".join(tracks[:2])
     lines = [f"{pa['school']} vs {pb['school']}（只列数据，不替您下结论）"]
-    if c.get("how") == "common":
+    if c.get("how") == "common" and pa.get("province") == pb.get("province"):
+        lines.append(f"两校所在的{pa.get('province')}缺少两校同年的数据，按两校都有数据的{prov}比较。")
+    elif c.get("how") == "common":
         lines.append(f"两校不在同一省份，各自所在省份缺少两校同年的数据，按两校都有数据的{prov}比较。")
     elif c.get("how") == "one-home":
         lines.append(f"两校不在同一省份，按两校都有同年数据的{prov}比较。")
@@ -254,7 +262,7 @@ def _major(a: Answer) -> str:
     lines = [f"{a.school['school']} · {m['name']}"]
     for s in m["standing"][:6]:
         val = " ".join(x for x in (s.get("grade"), f"第{s['rank']}名" if s.get("rank") else None) if x)
-        lines.append(f"  {s['kind']}{'(' + str(s['year']) + ')' if s.get('year') else ''}：{s['major']} {val}")
+        lines.append(f"  {s['kind']}{'(' + str(s['year']) + ')' if s.get('year') else ''}：{s['major']} {val}".rstrip())
     if m["cutoffs"]:
         asked = a.query.get("province")
         shown = m["cutoffs"][:20]
@@ -262,10 +270,11 @@ def _major(a: Answer) -> str:
             if i == 0 or (c["province"] == asked) != (shown[i - 1]["province"] == asked):
                 lines.append(f"在{asked}的历年录取线：" if c["province"] == asked else
                              "其他省份的录取线：" if asked else "历年录取线：")
-            group = f" 专业组{c['group']}" if c.get("group") else ""
+            code = group_code(c.get("group"), a.school["school"])  # a source's raw label never reaches the user
+            group = f" 专业组{code}" if code else ""
             kind = "".join(f"【{w}】" for w in (c.get("special"), c.get("round")) if w)  # 中外合作, 征集 …
             lines.append(f"  {c['province']} {c['year']} {c['track']} 批次：{c['batch']}{group} {c['major']}{kind}："
-                         f"{_fmt_score(c['cutoff_score'])}，位次{_fmt_rank(c['cutoff_rank'], c['rank_source'])}"
+                         f"{_fmt_score(c['cutoff_score'])}，{_rank_text(c['cutoff_rank'], c['rank_source'])}"
                          + ("（未核验）" if not c["verified"] else ""))
     else:
         lines += [""] + _profile_lines(a.school)

@@ -179,3 +179,16 @@ def test_hong_kong_macao_taiwan_are_told_apart(engine: Engine) -> None:
     a = engine.answer("台湾 理科 500分")
     assert a.problem is not None and a.problem.startswith("港澳台考生一般参加港澳台联招")
     assert engine.answer("理科 500分").problem == "没有看出您是哪个省份的考生，请带上省份，例如“河南 理科 447200”。"
+
+
+def test_a_stated_rank_wins_over_a_stated_score(engine: Engine) -> None:
+    table = engine.store.table("河南", "物理类")
+    assert table is not None
+    near = table.rank_of(600)
+    a = engine.answer(f"河南 物理类 600分 位次{near}")  # they agree: no note
+    assert a.query["rank"] == near and not any("相差较大" in n for n in a.notes)
+    far = near * 3
+    a = engine.answer(f"河南 物理类 600分 位次{far}")
+    assert a.intent == "rank" and a.query["rank"] == far and a.query["score"] == 600
+    assert a.placement[0].startswith(f"河南物理类 位次{far:,}，约合")  # the header is the stated rank's
+    assert any(f"约合位次{near:,}，与您写的位次{far:,}相差较大" in n for n in a.notes)

@@ -45,6 +45,16 @@ def test_campus_after_a_short_name_is_its_own_school() -> None:
     assert campus_base("威海校区") == campus_base("威海分校") == "威海"
 
 
+def test_an_alias_that_ends_with_a_campus_names_that_campus() -> None:
+    idx = NameIndex([NameEntry("山东大学", 7, "山东大学", "official"), NameEntry("山大威海", 7, "山东大学", "short"),
+                     NameEntry("东北大学", 8, "东北大学", "official"),
+                     NameEntry("东北大学秦皇岛分校", 8, "东北大学", "spelling")],
+                    [(7, "威海"), (8, "秦皇岛分校")])
+    assert [(m.span, m.campus) for m in idx.find_mentions("山大威海怎么样")] == [("山大威海", "威海")]
+    assert [m.campus for m in idx.find_mentions("东北大学秦皇岛分校 河北 分数线")] == ["秦皇岛"]
+    assert [m.campus for m in idx.find_mentions("东北大学怎么样")] == [None]
+
+
 def test_major_lines_label_programme_and_round(engine: Engine) -> None:
     from dataclasses import replace
 

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from bot.core.answer import Engine
-from bot.core.majors import clean_major, expand
+from bot.core.majors import clean_major, expand, group_code
 from bot.core.names import NameIndex
 from bot.core.parse import parse
 from bot.core.render import render
@@ -19,6 +19,8 @@ EXTRA = [
     (2, "广东", 2024, "物理类", "本科批", "204", "软件工程", 600, 20_000),
     (2, "广东", 2024, "物理类", "本科批", "205", "临床医学(5+3一体化)", 630, 9_000),
     (2, "河南", 2024, "理科", "本科一批", None, "计算机科学与技术", 615, 140),
+    (2, "湖南", 2024, "物理类", "本科批", "郑州大学-湖南-物理类-本科普通类-软件工程", "软件工程", 605, None),
+    (2, "甘肃", 2024, "物理类", "本科批", "郑州大学|普通类|物理类|不限", "软件工程", 590, 3_000),
 ]
 
 
@@ -60,6 +62,9 @@ def test_field_words_expand_from_the_table() -> None:
         ("郑州大学临床医学 河南 多少位次能上", "临床医学", "河南"),
         ("郑州大学 软件工程 河南 分数线", "软件工程", "河南"),
         ("郑州大学软件工程河南分数线", "软件工程", "河南"),
+        ("郑州大学 化学工程与工艺 河南 分数线", "化学工程与工艺", "河南"),
+        ("郑州大学化学工程与工艺河南分数线", "化学工程与工艺", "河南"),
+        ("郑州大学临床医学（五年制）河南分数线", "临床医学", "河南"),
     ],
 )
 def test_school_major_province_is_a_major_question(names: NameIndex, text: str, major: str, province: str) -> None:
@@ -78,7 +83,7 @@ def test_a_typo_in_the_major_still_finds_its_rows(engine: Engine) -> None:
 def test_the_asked_province_comes_first_with_groups(engine: Engine) -> None:
     a = engine.answer("郑州大学 软件工程 广东 分数线")
     assert a.major is not None
-    assert [c["province"] for c in a.major["cutoffs"]] == ["广东", "河南"]
+    assert [c["province"] for c in a.major["cutoffs"]] == ["广东", "河南", "湖南", "甘肃"]
     text = "\n".join(render(a))
     assert "在广东的历年录取线：\n  广东 2024 物理类 批次：本科批 专业组204 软件工程" in text
     assert "其他省份的录取线：\n  河南 2024 理科 批次：本科一批 软件工程：610分" in text
@@ -94,3 +99,29 @@ def test_no_source_remark_reaches_the_user(engine: Engine) -> None:
     for text in ("郑州大学 软件工程 河南 分数线", "郑州大学怎么样", "郑州大学 生物医药数据科学专业排名"):
         out = "\n".join(render(engine.answer(text)))
         assert "原专业代码" not in out and "注：原" not in out, text
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    ("201", "201"), ("（101）", "101"), ("第06组", "06"), ("01专业组(不限)", "01"), ("专业组233", "233"),
+    ("华中科技大学第06组", "06"), ("D-5-江西理工大学(02)", "02"),
+    ("中南大学-湖南-物理类-本科普通类-临床医学（八年制）", None), ("北京师范大学|普通类|历史类|不限", None),
+    ("本科批平行志愿", None), ("3603-2-本科二批-理工-统招-0--", None), (None, None),
+])
+def test_group_code_is_a_code_or_nothing(raw: str | None, code: str | None) -> None:
+    assert group_code(raw, "华中科技大学") == code
+
+
+def test_raw_group_labels_and_missing_ranks_read_cleanly(engine: Engine) -> None:
+    a = engine.answer("郑州大学 软件工程 湖南 分数线")
+    text = "\n".join(render(a))
+    assert "湖南 2024 物理类 批次：本科批 软件工程：605分，位次暂缺" in text
+    assert "甘肃 2024 物理类 批次：本科批 软件工程：590分，位次3,000" in text
+    assert "郑州大学-湖南" not in text and "|普通类" not in text and "位次位次" not in text
+    assert a.major is not None and {c["group"] for c in a.major["cutoffs"]} >= {None, "204"}
+
+
+def test_a_major_without_the_word_zhuanye_after_the_school(names: NameIndex) -> None:
+    q = parse("郑州大学 土木工层", names)
+    assert (q.intent, q.major) == ("major", "土木工层")
+    for text in ("郑州大学 学费", "郑州大学 招生信息", "郑州大学怎么样"):
+        assert parse(text, names).intent == "school", text

@@ -505,3 +505,17 @@ def test_a_subject_named_in_a_rank_question_is_noted(names: NameIndex) -> None:
     q = parse("我想学计算机，河南理科58000能上哪些", names)
     assert (q.intent, q.rank) == ("rank", 58_000) and "major-ignored" in q.notes
     assert "major-ignored" not in parse("湖南高考排名60210左右排位物理可以上哪些大学,具体能上什么大学", names).notes
+
+
+@pytest.mark.parametrize(("text", "rank"), [
+    ("河南 理科 排名8千", 8_000), ("河南 理科 排名8.5千", 8_500), ("广东 物理 1.2万", 12_000), ("河北 物理 12k", 12_000),
+    ("河南 物理类排名2万8，能上什么", 28_000), ("河南 物理 2万8千", 28_000), ("河南 物理 1w5", 15_000),
+])
+def test_thousands_and_ten_thousands_in_a_rank(names: NameIndex, text: str, rank: int) -> None:
+    q = parse(text, names)
+    assert (q.intent, q.rank) == ("rank", rank)
+
+
+def test_a_rank_and_a_score_are_both_kept(names: NameIndex) -> None:
+    q = parse("河南 理科 600分 位次11383", names)
+    assert (q.intent, q.rank, q.score) == ("rank", 11383, 600.0)
