@@ -7,6 +7,12 @@ Each update_id is claimed with SET NX (the worker's name, for `claim_idle` secon
 handled and marked done (for `done_ttl` seconds) after, so an update Telegram delivered twice, or an
 entry taken over from a worker that had already answered it, is not answered again; the one gap is a
 worker that dies between the reply and the mark, whose update is answered twice.
+
+When Redis goes away (a restart, a network blip) a worker does not stop: its loop retries with a growing
+pause (0.1 s doubling up to 2 s), says so in one log line, and again when Redis answers. An update whose
+handling hit the outage stays pending and is taken over (by this worker or another) after `claim_idle`;
+an update answered during the outage is marked done as soon as Redis is back. With AOF on, the stream,
+the consumer group and its pending entries survive a restart; without, the group is made again.
 """
 
 from __future__ import annotations
@@ -31,6 +37,46 @@ GROUP = "workers"
 DONE = b"done"
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+FIRST_PAUSE, MAX_PAUSE = 0.1, 2.0  # seconds between tries while Redis does not answer
+ACK_PATIENCE = 120.0  # seconds an answered update keeps trying to be marked done while Redis is away
+REMIND_EVERY = 30.0  # seconds between "still unavailable" lines
+
+
+class Outage:
+    """Backoff while Redis does not answer: one line when it goes, a reminder every REMIND_EVERY s, one
+    when it is back."""
+
+    def __init__(self, who: str) -> None:
+        self.who = who
+        self.since: float | None = None
+        self._delay = FIRST_PAUSE
+        self._reminded = 0.0
+
+    def failed(self, exc: BaseException) -> float:
+        """Note a failure; the seconds to wait before the next try."""
+        now = time.monotonic()
+        if self.since is None:
+            self.since, self._reminded, self._delay = now, now, FIRST_PAUSE
+            log.warning("%s: Redis unavailable (%s: %s); retrying with backoff", self.who, type(exc).__name__, exc)
+        else:
+            self._delay = min(2 * self._delay, MAX_PAUSE)
+            if now - self._reminded >= REMIND_EVERY:
+                self._reminded = now
+                log.warning("%s: Redis still unavailable after %.0fs (%s)", self.who, now - self.since, exc)
+        return self._delay
+
+    async def pause(self, exc: BaseException, stop: asyncio.Event) -> None:
+        """`failed`, then wait (less when `stop` is set meanwhile)."""
+        delay = self.failed(exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+
+    def over(self) -> None:
+        """Redis answered: say so if it had been away."""
+        if self.since is not None:
+            log.warning("%s: Redis answers again after %.1fs", self.who, time.monotonic() - self.since)
+            self.since = None
 
 
 async def add_update(redis: Redis, body: bytes) -> str:
@@ -62,6 +108,7 @@ class Consumer:
         """Read and answer until `stop` is set, then finish the updates in hand."""
         await ensure_group(self.redis)
         next_claim = 0.0
+        outage = Outage(f"worker {self.name}")
         while not stop.is_set():
             try:
                 if time.monotonic() >= next_claim:
@@ -82,12 +129,21 @@ class Consumer:
                         await read
                     break
                 result: Any = read.result()
+                outage.over()
                 for _, entries in result or []:
                     for entry_id, fields in entries:
                         self._start(entry_id, fields, claimed=False)
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    await outage.pause(exc, stop)
+                    continue
+                # Redis came back without its data (no AOF): the updates queued before are gone
+                log.error("worker %s: the consumer group is gone (Redis restarted without AOF?): making it again",
+                          self.name)
+                with contextlib.suppress(RedisError, OSError):
+                    await ensure_group(self.redis)
             except (RedisError, OSError) as exc:
-                log.warning("worker %s: Redis: %s; retrying in 1s", self.name, exc)
-                await asyncio.sleep(1.0)
+                await outage.pause(exc, stop)
         if self._inflight:
             await asyncio.wait(list(self._inflight.values()), timeout=30)
 
@@ -143,7 +199,10 @@ class Consumer:
             with contextlib.suppress(RedisError, OSError):
                 await self.redis.delete(f"{PREFIX}upd:{update_id}")
             return
-        deadline = time.monotonic() + self.claim_idle / 2  # answered: marking it done must not be lost to a blip
+        # Answered: marking it done must outlast a Redis restart, or the update is answered again once it is
+        # taken over. While Redis is down nobody can take it over, so keep trying for a good while.
+        deadline = time.monotonic() + max(ACK_PATIENCE, self.claim_idle)
+        pause = 0.1
         while True:
             try:
                 await self._ack(entry_id, key)
@@ -154,7 +213,8 @@ class Consumer:
                     log.error("worker %s: update %s answered but not acknowledged (Redis: %s): it may be answered "
                               "again", self.name, update_id, exc)
                     return
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(pause)
+                pause = min(2 * pause, MAX_PAUSE)
 
     async def _own(self, key: str, claimed: bool) -> bool:
         """Claim the update_id for this worker; False when it was answered, or another worker has it."""

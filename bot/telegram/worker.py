@@ -13,7 +13,9 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from aiogram.types import Update
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent, Update
+from redis.exceptions import RedisError
 
 from bot.core.answer import Engine
 from bot.core.errors import BotError
@@ -44,6 +46,12 @@ def run_worker(settings: Settings, db: Path, concurrency: int = 64) -> int:
         return 1
 
 
+async def _leave_pending(event: ErrorEvent) -> None:
+    """Redis failed while the update was answered (it restarts, or the network blinked): no apology to the user;
+    the update stays pending in the stream and is answered again once Redis is back (stream.Consumer)."""
+    raise event.exception
+
+
 async def _work(settings: Settings, db: Path, concurrency: int) -> int:
     shared = await open_shared(settings, db)
     engine = await asyncio.to_thread(Engine.open, await newest_database(shared.publisher, db))
@@ -52,6 +60,8 @@ async def _work(settings: Settings, db: Path, concurrency: int) -> int:
     dp = build_dispatcher(settings=settings, engines=engines, charts=ChartMaker(find_cjk_font()),
                           refresher=Refresher(etl_command(settings, db), publisher=shared.publisher),
                           outbound=shared.outbound, limiter=shared.limiter, inline_limiter=shared.inline_limiter)
+
+    dp.errors.register(_leave_pending, ExceptionTypeFilter(RedisError))  # before the routers' apology
 
     async def handle(update: dict[str, Any]) -> None:
         await dp.feed_update(bot, Update.model_validate(update, context={"bot": bot}))
