@@ -157,7 +157,7 @@ class Consumer:
             for entry_id, fields in entries:
                 if fields is not None and _text(entry_id) not in self._inflight:
                     self.claimed += 1
-                    log.warning("worker %s: took over update entry %s from a worker that stopped",
+                    log.warning("worker %s: took over update entry %s (its worker stopped, or Redis was away)",
                                 self.name, _text(entry_id))
                     self._start(entry_id, fields, claimed=True)
             if _text(cursor) == "0-0":
