@@ -137,3 +137,31 @@ async def test_one_refresh_at_a_time_and_every_worker_follows_the_published_file
     stop.set()
     await listening
     assert switched == [new.resolve()]
+
+
+async def test_the_redis_outbox_keeps_its_replies_across_a_redis_restart_and_drains_them_after(
+        redis_aof: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
+    redis = connect(redis_aof.url)
+    sent: list[int] = []
+
+    async def attempt(item: Item) -> None:
+        sent.append(item.payload["n"])
+
+    outbound = Outbound(RedisOutbox(redis, "w"), sweep=0.2, log_every=0.1)
+    try:
+        await outbound.start(attempt)
+        await outbound.put(5, "sendMessage", {"n": 1}, retry_after=0.5)  # waits in the outbox for half a second
+        await asyncio.to_thread(redis_aof.stop)
+        await asyncio.sleep(1.0)  # Redis is down when it is due: the drain stops, the report skips a beat
+        assert sent == []
+        await asyncio.to_thread(redis_aof.start)  # the AOF brings the reply back, and the sweep the drain
+        async with asyncio.timeout(10):
+            while sent != [1]:
+                await asyncio.sleep(0.05)
+        assert await outbound.waiting() == 0
+        await asyncio.to_thread(redis_aof.stop)
+    finally:
+        await outbound.close()  # with Redis down: says so, does not raise
+        await redis.aclose()
+    assert "cannot count the replies left waiting" in caplog.text
+    assert "outbox-5 stopped" in caplog.text and "cannot count the waiting replies" in caplog.text
