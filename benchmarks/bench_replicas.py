@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import os
 import platform
@@ -72,12 +73,14 @@ class Load:
         self.uids = itertools.count(1)
         self.rng = random.Random(42)
         self.sent_at: dict[int, float] = {}
+        self.uid_of: dict[int, int] = {}
         self.tasks: set[asyncio.Task[None]] = set()
 
     def fire(self) -> int:
         chat = next(self.chats)
         self.sent_at[chat] = time.perf_counter()
-        task = asyncio.create_task(self.send({"update_id": next(self.uids), **message(question(self.rng), chat)}))
+        self.uid_of[chat] = uid = next(self.uids)
+        task = asyncio.create_task(self.send({"update_id": uid, **message(question(self.rng), chat)}))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
         return chat
@@ -248,6 +251,10 @@ async def redis_restarts(api: FakeBotAPI, db: Path, tmp: Path, args: argparse.Na
         replies = load.first_replies()
         lost = [c for c in chats if c not in replies]
         dups = duplicates(load, chats)
+        for c in dups:
+            times = ", ".join(f"{r.at - t0:.2f}" for r in replies[c])
+            print(f"redis restarts: update {load.uid_of[c]} answered at {times} s (posted at {load.sent_at[c] - t0:.2f} s)",
+                  flush=True)
         for how, start, end in outages:
             print(f"redis restarts: {how} at {start - t0:.1f} s, accepting again {end - start:.2f} s later "
                   f"(down {args.down:.1f} s + start)", flush=True)
@@ -367,6 +374,8 @@ async def main() -> int:
     p.add_argument("--refresh-seconds", type=float, default=30.0, help="length of the refresh run (default 30)")
     p.add_argument("--build-seconds", type=float, default=3.0,
                    help="how long the stand-in build sleeps before copying the database (default 3)")
+    p.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                   help="keep the logs and files of the run in a new directory under DIR")
     args = p.parse_args()
     args.scenarios = {x.strip() for x in args.scenarios.split(",") if x.strip()}
     unknown = args.scenarios - {"throughput", "die", "redis", "refresh"}
@@ -375,8 +384,13 @@ async def main() -> int:
     print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
           f"{len(os.sched_getaffinity(0))} cores; python {platform.python_version()}; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
+    with contextlib.ExitStack() as stack:
+        if args.keep is not None:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix="bench-replicas-", dir=args.keep))
+            print(f"logs kept in {tmp}", flush=True)
+        else:
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         db = (args.db or make_tiny_db(tmp / "tiny.duckdb")).resolve()
         print(f"database: {db if args.db else 'tiny test database'}", flush=True)
         (tmp / "redis").mkdir()

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 CHANNEL = f"{PREFIX}db:published"
 CURRENT = f"{PREFIX}db:current"
 LOCK = f"{PREFIX}refresh:lock"
+SWAP_POLL = 0.01  # seconds between looks whether the new engine serves yet
 
 _UNLOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -149,19 +150,33 @@ async def follow(redis: Redis, on_new: Callable[[Published], Awaitable[None]], s
                 await asyncio.wait_for(stop.wait(), 1.0)
 
 
-def follower(switch: Callable[[Path], Awaitable[bool]]) -> Callable[[Published], Awaitable[None]]:
-    """The announcement callback: verify the announced file against its sha256, then `switch` to it."""
+def follower(switch: Callable[[Path], Awaitable[bool]],
+             current: Callable[[], object] | None = None) -> Callable[[Published], Awaitable[None]]:
+    """The announcement callback: verify the announced file against its sha256, then `switch` to it.
+
+    `current` (the engine new updates get) tells when the swap happened: `switch` returns only once the old
+    engine has finished the updates it had in hand, so without it the logged delay includes that drain."""
     async def on_new(pub: Published) -> None:
         if not await asyncio.to_thread(verify, pub):
             log.error("announced database %s does not match its sha256: not swapped in", pub.path)
             return
-        try:
-            if await switch(pub.path):
+        before = current() if current is not None else None
+        swap = asyncio.ensure_future(switch(pub.path))
+        age: float | None = None
+        if current is not None:
+            while not swap.done() and current() is before:
+                await asyncio.sleep(SWAP_POLL)
+            if current() is not before:
                 age = pub.age()
-                log.warning("now serving the published database %s (%s after its publication)", pub.path,
-                            "?" if age is None else f"{age:.2f}s")
-            else:
-                log.info("already serving the published database %s", pub.path)
+        try:
+            swapped = await swap
         except Exception:
             log.exception("announced database %s could not be opened: still serving the previous one", pub.path)
+            return
+        if swapped:
+            age = pub.age() if age is None else age
+            log.warning("now serving the published database %s (%s after its publication)", pub.path,
+                        "?" if age is None else f"{age:.2f}s")
+        else:
+            log.info("already serving the published database %s", pub.path)
     return on_new

@@ -75,7 +75,8 @@ async def _work(settings: Settings, db: Path, concurrency: int) -> int:
         loop.add_signal_handler(sig, stop.set)
     data = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
     await dp.emit_startup(bot=bot, **data)
-    follow_task = asyncio.create_task(follow(shared.redis, follower(engines.switch), stop))
+    on_new = follower(engines.switch, lambda: engines.current)  # logs how long after publication it swapped
+    follow_task = asyncio.create_task(follow(shared.redis, on_new, stop))
     log.warning("worker %s answering updates from Redis (database %s)", shared.name, engines.db)
     try:
         await consumer.run(stop)
