@@ -2,7 +2,9 @@
 
 An entry is acknowledged (and deleted, so the stream only holds work not yet done) after its handler
 returned, i.e. after the reply was sent or handed to the outbox. A worker that dies leaves its entries
-pending; the others take them over with XAUTOCLAIM once they have been idle for `claim_idle` seconds.
+pending; the others take them over with XAUTOCLAIM once they have been idle for `claim_idle` seconds. A
+live worker resets the idle time of the entries in hand every `claim_idle`/3 seconds, so one that is merely
+slow (a loaded machine, a database being swapped in) is not taken over and its updates answered twice.
 Each update_id is claimed with SET NX (the worker's name, for `claim_idle` seconds) before it is
 handled and marked done (for `done_ttl` seconds) after, so an update Telegram delivered twice, or an
 entry taken over from a worker that had already answered it, is not answered again; the one gap is a
@@ -37,6 +39,24 @@ GROUP = "workers"
 DONE = b"done"
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+# KEYS: the stream, then the update_id claims this worker holds. ARGV: group, this worker, claim ms, the entry ids.
+# Resets the idle time of each entry still pending with this worker (so a slow but live worker is not taken
+# over) and renews each update_id claim it still holds. Returns how many entries it touched.
+_TOUCH = """
+local touched = 0
+for i = 4, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if p[1] and p[1][2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    touched = touched + 1
+  end
+end
+for i = 2, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[2] then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+end
+return touched
+"""
 
 FIRST_PAUSE, MAX_PAUSE = 0.1, 2.0  # seconds between tries while Redis does not answer
 ACK_PATIENCE = 120.0  # seconds an answered update keeps trying to be marked done while Redis is away
@@ -102,11 +122,36 @@ class Consumer:
         self.redis, self.name, self.handle = redis, name, handle
         self.claim_idle, self.concurrency, self.done_ttl, self.block = claim_idle, concurrency, done_ttl, block
         self._inflight: dict[str, asyncio.Task[None]] = {}
+        self._holding: dict[str, str] = {}  # entry id -> the update_id claim this worker holds for it
+        self._touch = redis.register_script(_TOUCH)
         self.handled = self.duplicates = self.claimed = 0
 
     async def run(self, stop: asyncio.Event) -> None:
         """Read and answer until `stop` is set, then finish the updates in hand."""
         await ensure_group(self.redis)
+        keeping = asyncio.create_task(self._keep(), name=f"keep-{self.name}")
+        try:
+            await self._read(stop)
+        finally:
+            keeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeping
+
+    async def _keep(self) -> None:
+        """Every claim_idle/3 s, tell Redis that the updates in hand are still being answered: a worker that is
+        slow (a loaded machine, a database swap) but alive is not taken over, only one that stopped."""
+        while True:
+            await asyncio.sleep(self.claim_idle / 3)
+            ids = list(self._inflight)
+            if not ids:
+                continue
+            keys = [k for e in ids if (k := self._holding.get(e)) is not None]
+            try:
+                await self._touch(keys=[STREAM, *keys], args=[GROUP, self.name, int(self.claim_idle * 1000), *ids])
+            except (RedisError, OSError) as exc:  # Redis away: nobody can take them over meanwhile either
+                log.info("worker %s: updates in hand not renewed (Redis: %s)", self.name, exc)
+
+    async def _read(self, stop: asyncio.Event) -> None:
         next_claim = 0.0
         outage = Outage(f"worker {self.name}")
         while not stop.is_set():
@@ -190,11 +235,14 @@ class Consumer:
                 log.info("worker %s: update %s already answered or in hand elsewhere", self.name, update_id)
                 await self._ack(entry_id, None)
                 return
+            self._holding[entry_id] = key
             await self.handle(update)
         except (RedisError, OSError) as exc:  # the entry stays pending: this worker or another retries it
+            self._holding.pop(entry_id, None)
             log.warning("worker %s: update %s left pending (Redis: %s)", self.name, update_id, exc)
             return
         except Exception:
+            self._holding.pop(entry_id, None)
             log.exception("worker %s: update %s failed; left pending for a retry", self.name, update_id)
             with contextlib.suppress(RedisError, OSError):
                 await self.redis.delete(f"{PREFIX}upd:{update_id}")
@@ -206,10 +254,12 @@ class Consumer:
         while True:
             try:
                 await self._ack(entry_id, key)
+                self._holding.pop(entry_id, None)
                 self.handled += 1
                 return
             except (RedisError, OSError) as exc:
                 if time.monotonic() > deadline:
+                    self._holding.pop(entry_id, None)
                     log.error("worker %s: update %s answered but not acknowledged (Redis: %s): it may be answered "
                               "again", self.name, update_id, exc)
                     return

@@ -243,3 +243,34 @@ async def test_without_aof_a_restarted_redis_gets_the_consumer_group_again(redis
         await task
         await redis.aclose()
     assert "consumer group is gone" in caplog.text
+
+
+async def test_a_slow_but_live_worker_is_not_taken_over(redis: Redis) -> None:
+    answered: Counter[int] = Counter()
+
+    async def slow(u: dict[str, Any]) -> None:
+        await asyncio.sleep(2.5)  # five times the claim timeout: a loaded machine, a database swap
+        answered[u["update_id"]] += 1
+
+    async def quick(u: dict[str, Any]) -> None:
+        answered[u["update_id"]] += 1
+
+    for uid in range(5):
+        await add_update(redis, json.dumps(update(uid)).encode())
+    busy = Consumer(redis, "busy", slow, claim_idle=0.5, block=0.1)
+    stop = asyncio.Event()
+    first = asyncio.create_task(busy.run(stop))
+    async with asyncio.timeout(5):
+        while len(busy._inflight) < 5:  # it has read all five
+            await asyncio.sleep(0.01)
+    other = Consumer(redis, "other", quick, claim_idle=0.5, block=0.1)
+    second = asyncio.create_task(other.run(stop))
+    try:
+        async with asyncio.timeout(10):
+            while busy.handled < 5:
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(0.6)
+    finally:
+        stop.set()
+        await asyncio.gather(first, second)
+    assert answered == Counter(range(5)) and other.claimed == 0
