@@ -339,10 +339,11 @@ async def refresh_under_load(api: FakeBotAPI, db: Path, tmp: Path, args: argpars
         lost = [c for c in chats if c not in got]
         print(f"refresh under load: {len(chats)} updates, {len(failed)} failed answers, {len(lost)} unanswered, "
               f"{len(duplicates(load, chats))} answered twice; published at {published_at}", flush=True)
-        if asked:  # latency of the updates sent in the 10 s from the first /refresh, next to the rest
+        if asked:  # latency of the updates sent before the first /refresh, in the 10 s from it, and after
+            before = [c for c in chats if load.sent_at[c] < asked[0] and c in got]
             near = [c for c in chats if asked[0] <= load.sent_at[c] <= asked[0] + 10 and c in got]
-            rest = [c for c in chats if c not in near and c in got]
-            for name, group in (("10 s from /refresh", near), ("the rest", rest)):
+            after = [c for c in chats if load.sent_at[c] > asked[0] + 10 and c in got]
+            for name, group in (("before /refresh", before), ("10 s from /refresh", near), ("after those", after)):
                 lat = sorted(1000 * (got[c] - load.sent_at[c]) for c in group)
                 if len(lat) > 1:
                     q = statistics.quantiles(lat, n=100, method="inclusive")
