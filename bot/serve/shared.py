@@ -14,7 +14,8 @@ from typing import Any
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError, RedisError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 
 from bot.serve.pacing import ChatId, Limits, Rate, is_group
 from bot.serve.ratelimit import Verdict
@@ -30,9 +31,9 @@ class SharedStateError(Exception):
 
 MAX_CONNECTIONS = 64  # per process; a command waits for a free connection rather than failing
 # After Redis restarted, each pooled connection fails once ("Connection closed by server"): a command tries
-# again on a new connection twice (50 ms, 100 ms) before its caller sees the error. Only connection errors:
+# again on a new connection twice (after 0.1 s, then 0.2 s) before its caller sees the error. Only connection errors:
 # a timed-out command may have run.
-RECONNECT = Retry(ExponentialBackoff(cap=0.2, base=0.05), 2, supported_errors=(ConnectionError,))
+RECONNECT = Retry(ExponentialBackoff(cap=0.2, base=0.05), 2, supported_errors=(RedisConnectionError,))
 
 
 def connect(url: str) -> Redis:
