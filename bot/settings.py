@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,9 @@ ENV_HELP = """environment (also read from ./.env):
                        worker (default: the database's directory)
   GAOKAO_CLAIM_IDLE    seconds before a worker takes over the updates of a worker that stopped
                        answering (default 30)
+  GAOKAO_BUILD_COMMAND the command /refresh runs instead of `python -m etl build --sources S`
+                       (split like a shell would; `--out FILE` is appended), e.g. a script that
+                       fetches a database built elsewhere
 """
 
 
@@ -51,6 +55,7 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     publish_dir: Path | None = None  # None: the database's directory
     claim_idle: float = 30.0
+    build_command: tuple[str, ...] = ()  # empty: python -m etl build
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -92,7 +97,16 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path = Path(".env")
         webhook_secret=merged.get("GAOKAO_WEBHOOK_SECRET") or None,
         publish_dir=Path(publish) if (publish := merged.get("GAOKAO_PUBLISH_DIR")) else None,
         claim_idle=_seconds("GAOKAO_CLAIM_IDLE", merged.get("GAOKAO_CLAIM_IDLE", "30")),
+        build_command=_command("GAOKAO_BUILD_COMMAND", merged.get("GAOKAO_BUILD_COMMAND", "")),
     )
+
+
+def _command(name: str, text: str) -> tuple[str, ...]:
+    """A command line split like a POSIX shell would (no expansion)."""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError as exc:
+        raise ValueError(f"{name}: {text!r}: {exc}") from None
 
 
 def _seconds(name: str, text: str) -> float:

@@ -43,4 +43,4 @@ def full_engine(full_db: Path):  # type: ignore[no-untyped-def]
     return Engine.open(full_db)
 
 
-from tests.redis_server import redis_server  # noqa: E402,F401  (the fixture, for every test directory)
+from tests.redis_server import redis_aof, redis_server  # noqa: E402,F401  (the fixtures, for every test directory)

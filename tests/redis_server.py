@@ -27,8 +27,8 @@ def _free_port() -> int:
 class RedisServer:
     """One redis-server process; `stop` and `start` again keep the port (a restart, as far as clients see)."""
 
-    def __init__(self, binary: str, directory: Path, appendonly: bool = False) -> None:
-        self.binary, self.directory, self.appendonly = binary, directory, appendonly
+    def __init__(self, binary: str, directory: Path, appendonly: bool = False, appendfsync: str = "everysec") -> None:
+        self.binary, self.directory, self.appendonly, self.appendfsync = binary, directory, appendonly, appendfsync
         self.port = _free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -40,7 +40,7 @@ class RedisServer:
     def start(self) -> None:
         """Start and wait until it accepts connections."""
         argv = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir",
-                str(self.directory), "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "everysec"]
+                str(self.directory), "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", self.appendfsync]
         log = open(self.directory / "redis.log", "ab")  # noqa: SIM115 (the process keeps it)
         self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
@@ -55,6 +55,23 @@ class RedisServer:
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError("redis-server did not start within 10 s")
+
+    def kill(self) -> None:
+        """SIGKILL it (a crash of the process: what it wrote to its AOF is in the page cache)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def restart(self, down: float = 0.0, *, crash: bool = False) -> None:
+        """Stop it (SHUTDOWN via SIGTERM, or SIGKILL with `crash`), stay down `down` seconds, start it again on
+        the same port and data directory."""
+        if crash:
+            self.kill()
+        else:
+            self.stop()
+        time.sleep(down)
+        self.start()
 
     def stop(self) -> None:
         """Stop it (SIGTERM, then SIGKILL)."""
@@ -83,6 +100,17 @@ def redis_binary() -> str:
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     """A fresh redis-server for one test."""
     server = RedisServer(redis_binary(), tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_aof(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A fresh redis-server with AOF (appendfsync everysec), for restarts that must keep the data."""
+    server = RedisServer(redis_binary(), tmp_path_factory.mktemp("redis"), appendonly=True)
     server.start()
     try:
         yield server

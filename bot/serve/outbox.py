@@ -244,7 +244,11 @@ class Outbound:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._senders.clear()
-        n = await self.store.waiting()
+        try:
+            n = await self.store.waiting()
+        except Exception as exc:  # a shared store that is away (Redis restarting): what waits stays there
+            log.warning("outbox: cannot count the replies left waiting: %s", exc)
+            n = 0
         if n:
             log.warning("outbox: %d replies left waiting for the next start", n)
         self.store.close()
@@ -254,7 +258,8 @@ class Outbound:
             return  # not started yet: start() wakes every chat with waiting replies
         task = self._senders.get(chat)
         if task is None or task.done():
-            self._senders[chat] = asyncio.create_task(self._drain(chat), name=f"outbox-{chat}")
+            self._senders[chat] = task = asyncio.create_task(self._drain(chat), name=f"outbox-{chat}")
+            task.add_done_callback(_drain_ended)
 
     async def _drain(self, chat: int) -> None:
         assert self._attempt is not None
@@ -314,12 +319,24 @@ class Outbound:
         reported = False
         while True:
             await asyncio.sleep(self._log_every)
-            n = await self.store.waiting()
-            if n:
-                log.warning("outbox: %d replies waiting for %d chats", n, len(await self.store.chats()))
-            elif reported:
-                log.warning("outbox: every waiting reply has been sent")
+            try:
+                n = await self.store.waiting()
+                if n:
+                    log.warning("outbox: %d replies waiting for %d chats", n, len(await self.store.chats()))
+                elif reported:
+                    log.warning("outbox: every waiting reply has been sent")
+            except Exception as exc:  # a shared store that is away for a moment (Redis restarting): report later
+                log.warning("outbox: cannot count the waiting replies: %s", exc)
+                continue
             reported = bool(n)
+
+
+def _drain_ended(task: asyncio.Task[None]) -> None:
+    """A drain that failed (its store was away: Redis restarting) leaves the chat's replies where they are; the next
+    put, or the sweep of a shared store, starts it again."""
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        log.warning("outbox: %s stopped (%s: %s); its replies wait for the next attempt", task.get_name(),
+                    type(exc).__name__, exc)
 
 
 def outbox_path(db: Path) -> Path:

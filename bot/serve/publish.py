@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 CHANNEL = f"{PREFIX}db:published"
 CURRENT = f"{PREFIX}db:current"
 LOCK = f"{PREFIX}refresh:lock"
+SWAP_POLL = 0.01  # seconds between looks whether the new engine serves yet
 
 _UNLOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -39,14 +40,15 @@ return 0
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    """One published database file and its checksum."""
+    """One published database file, its checksum and when it was published (Unix time, the publisher's clock)."""
 
     path: Path
     sha256: str
+    at: float | None = None
 
     def to_json(self) -> str:
         """The form stored in Redis and sent on the channel."""
-        return json.dumps({"path": str(self.path), "sha256": self.sha256})
+        return json.dumps({"path": str(self.path), "sha256": self.sha256, "at": self.at})
 
     @staticmethod
     def from_json(text: str | bytes) -> Published:
@@ -54,7 +56,12 @@ class Published:
         d = json.loads(text)
         if not isinstance(d, dict) or not isinstance(d.get("path"), str) or not isinstance(d.get("sha256"), str):
             raise ValueError(f"not a published database: {text!r}")
-        return Published(Path(d["path"]), d["sha256"])
+        at = d.get("at")
+        return Published(Path(d["path"]), d["sha256"], float(at) if isinstance(at, int | float) else None)
+
+    def age(self) -> float | None:
+        """Seconds since publication by this machine's clock (None when the time is unknown)."""
+        return None if self.at is None else time.time() - self.at
 
 
 def sha256_file(path: Path) -> str:
@@ -98,7 +105,7 @@ class Publisher:
         """Checksum `path`, write NAME.sha256 beside it, make it the current version and announce it."""
         digest = await asyncio.to_thread(sha256_file, path)
         path.with_name(path.name + ".sha256").write_text(f"{digest}  {path.name}\n", encoding="utf-8")
-        pub = Published(path.resolve(), digest)
+        pub = Published(path.resolve(), digest, time.time())
         await self.redis.set(CURRENT, pub.to_json())
         n = await self.redis.publish(CHANNEL, pub.to_json())
         log.warning("published %s (sha256 %s) to %d workers", pub.path, digest[:12], n)
@@ -143,15 +150,33 @@ async def follow(redis: Redis, on_new: Callable[[Published], Awaitable[None]], s
                 await asyncio.wait_for(stop.wait(), 1.0)
 
 
-def follower(switch: Callable[[Path], Awaitable[bool]]) -> Callable[[Published], Awaitable[None]]:
-    """The announcement callback: verify the announced file against its sha256, then `switch` to it."""
+def follower(switch: Callable[[Path], Awaitable[bool]],
+             current: Callable[[], object] | None = None) -> Callable[[Published], Awaitable[None]]:
+    """The announcement callback: verify the announced file against its sha256, then `switch` to it.
+
+    `current` (the engine new updates get) tells when the swap happened: `switch` returns only once the old
+    engine has finished the updates it had in hand, so without it the logged delay includes that drain."""
     async def on_new(pub: Published) -> None:
         if not await asyncio.to_thread(verify, pub):
             log.error("announced database %s does not match its sha256: not swapped in", pub.path)
             return
+        before = current() if current is not None else None
+        swap = asyncio.ensure_future(switch(pub.path))
+        age: float | None = None
+        if current is not None:
+            while not swap.done() and current() is before:
+                await asyncio.sleep(SWAP_POLL)
+            if current() is not before:
+                age = pub.age()
         try:
-            if await switch(pub.path):
-                log.warning("now serving the published database %s", pub.path)
+            swapped = await swap
         except Exception:
             log.exception("announced database %s could not be opened: still serving the previous one", pub.path)
+            return
+        if swapped:
+            age = pub.age() if age is None else age
+            log.warning("now serving the published database %s (%s after its publication)", pub.path,
+                        "?" if age is None else f"{age:.2f}s")
+        else:
+            log.info("already serving the published database %s", pub.path)
     return on_new

@@ -43,7 +43,9 @@ class BuildResult:
 
 
 def etl_command(settings: Settings, db: Path) -> list[str]:
-    """`python -m etl build [--sources S] --out DB`."""
+    """`python -m etl build [--sources S] --out DB`, or GAOKAO_BUILD_COMMAND with `--out DB`."""
+    if settings.build_command:
+        return [*settings.build_command, "--out", str(db)]
     argv = [sys.executable, "-m", "etl", "build"]
     if settings.sources is not None:
         argv += ["--sources", str(settings.sources)]

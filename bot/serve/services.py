@@ -36,7 +36,7 @@ class Services:
         shared = self.stores.shared
         if shared is None:
             return None
-        return asyncio.create_task(follow(shared.redis, follower(self.engines.switch), stop))
+        return asyncio.create_task(follow(shared.redis, follower(self.engines.switch, lambda: self.engines.current), stop))
 
     async def aclose(self) -> None:
         """Disconnect from Redis (the engine, the outbox and charts close with the door's shutdown)."""

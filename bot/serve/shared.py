@@ -12,6 +12,9 @@ import logging
 from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from bot.serve.pacing import ChatId, Limits, Rate, is_group
@@ -27,13 +30,18 @@ class SharedStateError(Exception):
 
 
 MAX_CONNECTIONS = 64  # per process; a command waits for a free connection rather than failing
+# After Redis restarted, each pooled connection fails once ("Connection closed by server"): a command tries
+# again on a new connection twice (after 0.1 s, then 0.2 s) before its caller sees the error. Only connection errors:
+# a timed-out command may have run.
+RECONNECT = Retry(ExponentialBackoff(cap=0.2, base=0.05), 2, supported_errors=(RedisConnectionError,))
 
 
 def connect(url: str) -> Redis:
     """A client for GAOKAO_REDIS_URL (redis://host:port/db); connections are made on first use."""
     try:
         pool = BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=30,
-                                               socket_connect_timeout=5, socket_timeout=30, health_check_interval=30)
+                                               socket_connect_timeout=5, socket_timeout=30, health_check_interval=30,
+                                               retry=RECONNECT)
         return Redis(connection_pool=pool)
     except ValueError as exc:
         raise SharedStateError(f"GAOKAO_REDIS_URL: {exc}") from exc

@@ -2,11 +2,19 @@
 
 An entry is acknowledged (and deleted, so the stream only holds work not yet done) after its handler
 returned, i.e. after the reply was sent or handed to the outbox. A worker that dies leaves its entries
-pending; the others take them over with XAUTOCLAIM once they have been idle for `claim_idle` seconds.
+pending; the others take them over with XAUTOCLAIM once they have been idle for `claim_idle` seconds. A
+live worker resets the idle time of the entries in hand every `claim_idle`/3 seconds, so one that is merely
+slow (a loaded machine, a database being swapped in) is not taken over and its updates answered twice.
 Each update_id is claimed with SET NX (the worker's name, for `claim_idle` seconds) before it is
 handled and marked done (for `done_ttl` seconds) after, so an update Telegram delivered twice, or an
 entry taken over from a worker that had already answered it, is not answered again; the one gap is a
 worker that dies between the reply and the mark, whose update is answered twice.
+
+When Redis goes away (a restart, a network blip) a worker does not stop: its loop retries with a growing
+pause (0.1 s doubling up to 2 s), says so in one log line, and again when Redis answers. An update whose
+handling hit the outage stays pending and is taken over (by this worker or another) after `claim_idle`;
+an update answered during the outage is marked done as soon as Redis is back. With AOF on, the stream,
+the consumer group and its pending entries survive a restart; without, the group is made again.
 """
 
 from __future__ import annotations
@@ -32,6 +40,64 @@ DONE = b"done"
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
+# KEYS: the stream, then the update_id claims this worker holds. ARGV: group, this worker, claim ms, the entry ids.
+# Resets the idle time of each entry still pending with this worker (so a slow but live worker is not taken
+# over) and renews each update_id claim it still holds. Returns how many entries it touched.
+_TOUCH = """
+local touched = 0
+for i = 4, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if p[1] and p[1][2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    touched = touched + 1
+  end
+end
+for i = 2, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[2] then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+end
+return touched
+"""
+
+FIRST_PAUSE, MAX_PAUSE = 0.1, 2.0  # seconds between tries while Redis does not answer
+ACK_PATIENCE = 120.0  # seconds an answered update keeps trying to be marked done while Redis is away
+REMIND_EVERY = 30.0  # seconds between "still unavailable" lines
+
+
+class Outage:
+    """Backoff while Redis does not answer: one line when it goes, a reminder every REMIND_EVERY s, one
+    when it is back."""
+
+    def __init__(self, who: str) -> None:
+        self.who = who
+        self.since: float | None = None
+        self._delay = FIRST_PAUSE
+        self._reminded = 0.0
+
+    def failed(self, exc: BaseException) -> float:
+        """Note a failure; the seconds to wait before the next try."""
+        now = time.monotonic()
+        if self.since is None:
+            self.since, self._reminded, self._delay = now, now, FIRST_PAUSE
+            log.warning("%s: Redis unavailable (%s: %s); retrying with backoff", self.who, type(exc).__name__, exc)
+        else:
+            self._delay = min(2 * self._delay, MAX_PAUSE)
+            if now - self._reminded >= REMIND_EVERY:
+                self._reminded = now
+                log.warning("%s: Redis still unavailable after %.0fs (%s)", self.who, now - self.since, exc)
+        return self._delay
+
+    async def pause(self, exc: BaseException, stop: asyncio.Event) -> None:
+        """`failed`, then wait (less when `stop` is set meanwhile)."""
+        delay = self.failed(exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+
+    def over(self) -> None:
+        """Redis answered: say so if it had been away."""
+        if self.since is not None:
+            log.warning("%s: Redis answers again after %.1fs", self.who, time.monotonic() - self.since)
+            self.since = None
+
 
 async def add_update(redis: Redis, body: bytes) -> str:
     """Append one raw update (JSON bytes); returns its entry id once Redis has it."""
@@ -56,12 +122,38 @@ class Consumer:
         self.redis, self.name, self.handle = redis, name, handle
         self.claim_idle, self.concurrency, self.done_ttl, self.block = claim_idle, concurrency, done_ttl, block
         self._inflight: dict[str, asyncio.Task[None]] = {}
+        self._holding: dict[str, str] = {}  # entry id -> the update_id claim this worker holds for it
+        self._touch = redis.register_script(_TOUCH)
         self.handled = self.duplicates = self.claimed = 0
 
     async def run(self, stop: asyncio.Event) -> None:
         """Read and answer until `stop` is set, then finish the updates in hand."""
         await ensure_group(self.redis)
+        keeping = asyncio.create_task(self._keep(), name=f"keep-{self.name}")
+        try:
+            await self._read(stop)
+        finally:
+            keeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeping
+
+    async def _keep(self) -> None:
+        """Every claim_idle/3 s, tell Redis that the updates in hand are still being answered: a worker that is
+        slow (a loaded machine, a database swap) but alive is not taken over, only one that stopped."""
+        while True:
+            await asyncio.sleep(self.claim_idle / 3)
+            ids = list(self._inflight)
+            if not ids:
+                continue
+            keys = [k for e in ids if (k := self._holding.get(e)) is not None]
+            try:
+                await self._touch(keys=[STREAM, *keys], args=[GROUP, self.name, int(self.claim_idle * 1000), *ids])
+            except (RedisError, OSError) as exc:  # Redis away: nobody can take them over meanwhile either
+                log.info("worker %s: updates in hand not renewed (Redis: %s)", self.name, exc)
+
+    async def _read(self, stop: asyncio.Event) -> None:
         next_claim = 0.0
+        outage = Outage(f"worker {self.name}")
         while not stop.is_set():
             try:
                 if time.monotonic() >= next_claim:
@@ -82,12 +174,21 @@ class Consumer:
                         await read
                     break
                 result: Any = read.result()
+                outage.over()
                 for _, entries in result or []:
                     for entry_id, fields in entries:
                         self._start(entry_id, fields, claimed=False)
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    await outage.pause(exc, stop)
+                    continue
+                # Redis came back without its data (no AOF): the updates queued before are gone
+                log.error("worker %s: the consumer group is gone (Redis restarted without AOF?): making it again",
+                          self.name)
+                with contextlib.suppress(RedisError, OSError):
+                    await ensure_group(self.redis)
             except (RedisError, OSError) as exc:
-                log.warning("worker %s: Redis: %s; retrying in 1s", self.name, exc)
-                await asyncio.sleep(1.0)
+                await outage.pause(exc, stop)
         if self._inflight:
             await asyncio.wait(list(self._inflight.values()), timeout=30)
 
@@ -101,7 +202,7 @@ class Consumer:
             for entry_id, fields in entries:
                 if fields is not None and _text(entry_id) not in self._inflight:
                     self.claimed += 1
-                    log.warning("worker %s: took over update entry %s from a worker that stopped",
+                    log.warning("worker %s: took over update entry %s (its worker stopped, or Redis was away)",
                                 self.name, _text(entry_id))
                     self._start(entry_id, fields, claimed=True)
             if _text(cursor) == "0-0":
@@ -134,27 +235,36 @@ class Consumer:
                 log.info("worker %s: update %s already answered or in hand elsewhere", self.name, update_id)
                 await self._ack(entry_id, None)
                 return
+            self._holding[entry_id] = key
             await self.handle(update)
         except (RedisError, OSError) as exc:  # the entry stays pending: this worker or another retries it
+            self._holding.pop(entry_id, None)
             log.warning("worker %s: update %s left pending (Redis: %s)", self.name, update_id, exc)
             return
         except Exception:
+            self._holding.pop(entry_id, None)
             log.exception("worker %s: update %s failed; left pending for a retry", self.name, update_id)
             with contextlib.suppress(RedisError, OSError):
                 await self.redis.delete(f"{PREFIX}upd:{update_id}")
             return
-        deadline = time.monotonic() + self.claim_idle / 2  # answered: marking it done must not be lost to a blip
+        # Answered: marking it done must outlast a Redis restart, or the update is answered again once it is
+        # taken over. While Redis is down nobody can take it over, so keep trying for a good while.
+        deadline = time.monotonic() + max(ACK_PATIENCE, self.claim_idle)
+        pause = 0.1
         while True:
             try:
                 await self._ack(entry_id, key)
+                self._holding.pop(entry_id, None)
                 self.handled += 1
                 return
             except (RedisError, OSError) as exc:
                 if time.monotonic() > deadline:
+                    self._holding.pop(entry_id, None)
                     log.error("worker %s: update %s answered but not acknowledged (Redis: %s): it may be answered "
                               "again", self.name, update_id, exc)
                     return
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(pause)
+                pause = min(2 * pause, MAX_PAUSE)
 
     async def _own(self, key: str, claimed: bool) -> bool:
         """Claim the update_id for this worker; False when it was answered, or another worker has it."""

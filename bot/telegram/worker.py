@@ -13,7 +13,9 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from aiogram.types import Update
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent, Update
+from redis.exceptions import RedisError
 
 from bot.core.errors import BotError
 from bot.serve.redact import redact_logs
@@ -39,12 +41,20 @@ def run_worker(settings: Settings, db: Path, concurrency: int = 64) -> int:
         return 1
 
 
+async def _leave_pending(event: ErrorEvent) -> None:
+    """Redis failed while the update was answered (it restarts, or the network blinked): no apology to the user;
+    the update stays pending in the stream and is answered again once Redis is back (stream.Consumer)."""
+    raise event.exception
+
+
 async def _work(settings: Settings, db: Path, concurrency: int) -> int:
     services = await open_services(settings, db)
     shared, engines = services.stores.shared, services.engines
     assert shared is not None  # settings.redis_url is set
     bot = make_bot(settings, outbound=shared.outbound)
     dp = dispatcher_for(settings, services)
+
+    dp.errors.register(_leave_pending, ExceptionTypeFilter(RedisError))  # before the routers' apology
 
     async def handle(update: dict[str, Any]) -> None:
         await dp.feed_update(bot, Update.model_validate(update, context={"bot": bot}))

@@ -205,3 +205,11 @@ def test_pacer_limits_are_under_telegrams() -> None:
     for rate, (most, window) in ((lim.overall, (30, 1)), (lim.chat, (1, 1)), (lim.group, (20, 60))):
         assert rate.capacity + window * rate.per_second < most + 1, rate
     assert Rate(1, 1.0) != lim.chat
+
+
+def test_the_refresh_build_command_can_be_configured() -> None:
+    assert load_settings({}, Path("/nonexistent")).build_command == ()
+    s = load_settings({"GAOKAO_BUILD_COMMAND": "/opt/fetch-db --from 'build host'"}, Path("/nonexistent"))
+    assert s.build_command == ("/opt/fetch-db", "--from", "build host")
+    with pytest.raises(ValueError, match="GAOKAO_BUILD_COMMAND"):
+        load_settings({"GAOKAO_BUILD_COMMAND": "fetch 'unclosed"}, Path("/nonexistent"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -137,3 +139,60 @@ async def test_one_refresh_at_a_time_and_every_worker_follows_the_published_file
     stop.set()
     await listening
     assert switched == [new.resolve()]
+
+
+async def test_the_redis_outbox_keeps_its_replies_across_a_redis_restart_and_drains_them_after(
+        redis_aof: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
+    redis = connect(redis_aof.url)
+    sent: list[int] = []
+
+    async def attempt(item: Item) -> None:
+        sent.append(item.payload["n"])
+
+    outbound = Outbound(RedisOutbox(redis, "w"), sweep=0.2, log_every=0.1)
+    try:
+        await outbound.start(attempt)
+        await outbound.put(5, "sendMessage", {"n": 1}, retry_after=0.5)  # waits in the outbox for half a second
+        await asyncio.to_thread(redis_aof.stop)
+        await asyncio.sleep(1.0)  # Redis is down when it is due: the drain stops, the report skips a beat
+        assert sent == []
+        await asyncio.to_thread(redis_aof.start)  # the AOF brings the reply back, and the sweep the drain
+        async with asyncio.timeout(10):
+            while sent != [1]:
+                await asyncio.sleep(0.05)
+        assert await outbound.waiting() == 0
+        await asyncio.to_thread(redis_aof.stop)
+    finally:
+        await outbound.close()  # with Redis down: says so, does not raise
+        await redis.aclose()
+    assert "cannot count the replies left waiting" in caplog.text
+    assert "outbox-5 stopped" in caplog.text and "cannot count the waiting replies" in caplog.text
+
+
+async def test_the_swap_delay_is_measured_when_the_new_engine_serves_not_when_the_old_one_has_drained(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO")
+    serving = ["old"]
+    drained = asyncio.Event()
+
+    async def switch(path: Path) -> bool:
+        await asyncio.sleep(0.1)  # opening the new file
+        serving.append("new")  # new updates get the new engine from now on...
+        await drained.wait()  # ...while the old one finishes the updates in hand
+        return True
+
+    new = db_file(tmp_path / "admissions-new.duckdb", b"new database")
+    pub = Published(new, hashlib.sha256(b"new database").hexdigest(), time.time())
+    on_new = follower(switch, lambda: serving[-1])
+    task = asyncio.create_task(on_new(pub))
+    await asyncio.sleep(1.5)
+    drained.set()
+    await task
+    delays = [float(m[1]) for r in caplog.records if (m := re.search(r"\(([\d.]+)s after its publication", r.getMessage()))]
+    assert len(delays) == 1 and 0.1 <= delays[0] < 1.0, caplog.text  # not the 1.5 s the drain took
+
+    async def unchanged(path: Path) -> bool:
+        return False
+
+    await follower(unchanged, lambda: serving[-1])(pub)
+    assert "already serving the published database" in caplog.text

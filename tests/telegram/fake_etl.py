@@ -1,8 +1,9 @@
 """A stand-in for `python -m etl build --out DB` in refresh tests: logs like the ETL, builds the tiny
 database (one school more, a new build time) into a temp file and renames it over DB.
 
-Flags: --template DB0 (copy this tiny database instead of writing one: faster), --fail (exit 1 after an
-error line, DB untouched), --sleep S (take S seconds).
+Flags: --template DB0 (copy this tiny database instead of writing one: faster), --copy (with --template: only
+a new build time, no school added, so any database can be the template), --fail (exit 1 after an error line,
+DB untouched), --sleep S (take S seconds).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def main() -> int:
     p.add_argument("--fail", action="store_true")
     p.add_argument("--sleep", type=float, default=0.0)
     p.add_argument("--template", type=Path, default=None)
+    p.add_argument("--copy", action="store_true")
     args = p.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log.info("building %s from fixtures", args.out)
@@ -44,6 +46,12 @@ def main() -> int:
         make_tiny_db(tmp)
     con = duckdb.connect(str(tmp))
     con.execute("UPDATE build_info SET value = '2026-07-01T00:00:00+00:00' WHERE key = 'built_at'")
+    if args.copy and args.template:
+        con.close()
+        log.info("copied %s", args.template)
+        os.replace(tmp, args.out)
+        log.info("built %s", args.out)
+        return 0
     con.execute("INSERT INTO schools VALUES (9, '河南理工大学', NULL, '河南', '焦作', '本科', '公办', '河南省', '理工', "
                 "false, false, false, 200, '软科2025', NULL, NULL, [])")
     con.execute("INSERT INTO school_aliases VALUES ('河南理工大学', 9, 'official', 'tiny')")

@@ -78,6 +78,21 @@ class Replicas:
                                      headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"}) as resp:
             return resp.status
 
+    async def deliver(self, update: dict[str, Any], retry: float = 0.2, timeout: float = 60.0) -> int:
+        """Post as Telegram does, again every `retry` seconds until the receiver answers 200 (Telegram retries a
+        503 or a failed connection); returns how many times it was refused."""
+        refused = 0
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if await self.post(update) == 200:
+                    return refused
+            except (OSError, TimeoutError):
+                pass  # the receiver did not answer: Telegram retries
+            refused += 1
+            assert time.monotonic() < deadline, f"update {update['update_id']} never confirmed\n{self.logs()}"
+            await asyncio.sleep(retry)
+
     async def stop(self) -> list[int]:
         """SIGTERM everything still running; the exit codes."""
         codes = [await stop_bot(p) for p in (*self.workers, *([self.receiver] if self.receiver else []))
