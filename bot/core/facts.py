@@ -147,6 +147,87 @@ def levels_within_reach(store: Store, prov: str, track: str, table: ScoreTable, 
     return ("本科", "专科")
 
 
+def level_line(store: Store, prov: str, track: str, year: int, level: str) -> float | None:
+    """The lowest ordinary control line of a batch level in one year (本科: 本科批 or 本科二批 …, never the 特殊类型
+    or 提前 lines; 专科: 专科批), or None when the year has none."""
+    got = [s for b, s in store.control_lines(prov, year, track)
+           if batch_level(b) == level and "提前" not in b and b != SPECIAL_TYPE_LINE]
+    return min(got) if got else None
+
+
+def lines_year(store: Store, prov: str, track: str, year: int) -> int | None:
+    """The year whose control lines stand for `year`: itself, else the latest before it, else the earliest after."""
+    years = store.control_line_years(prov, track)
+    before = [y for y in years if y <= year]
+    return max(before) if before else (min(years) if years else None)
+
+
+def user_margins(store: Store, prov: str, track: str, table: ScoreTable, rank: int) -> dict[str, float]:
+    """The user's score minus the target year's line of each batch level (levels with a known line only)."""
+    y = lines_year(store, prov, track, table.year)
+    if y is None or not table.scores or rank > table.size:
+        return {}
+    score = table.score_of(rank)
+    out = {}
+    for level in ("本科", "专科"):
+        line = level_line(store, prov, track, y, level)
+        if line is not None:
+            out[level] = score - line
+    return out
+
+
+FLOOR_UNITS = 50  # a year without a published line uses the lowest cutoff of at least this many units ...
+FLOOR_NEAR = 25  # ... when it lies within this many points of a line the province published in another year
+
+
+def year_lines(store: Store, prov: str, track: str, level: str) -> Callable[[int, str], float | None]:
+    """The batch line of `level` for a year and track of a cutoff: the published one, else the lowest ordinary cutoff
+    of that year when enough schools have one and it sits near a published line (贵州 publishes only recent lines)."""
+    published = [ln for t in equivalent_tracks(track) for y in store.control_line_years(prov, t)
+                 if (ln := level_line(store, prov, t, y, level)) is not None]
+    memo: dict[tuple[int, str], float | None] = {}
+
+    def line(year: int, trk: str) -> float | None:
+        key = (year, trk)
+        if key not in memo:
+            got = level_line(store, prov, trk, year, level)
+            if got is None and published:
+                scores: dict[tuple[int, str | None], float] = {}
+                for c in store.province_cutoffs(prov, trk, level):
+                    if c.year == year and c.min_score is not None and "提前" not in c.batch:
+                        k = (c.school_id, c.campus)
+                        scores[k] = min(c.min_score, scores.get(k, c.min_score))
+                floor = min(scores.values()) if len(scores) >= FLOOR_UNITS else None
+                if floor is not None and any(abs(floor - ln) <= FLOOR_NEAR for ln in published):
+                    got = floor
+            memo[key] = got
+        return memo[key]
+
+    return line
+
+
+def line_units(store: Store, prov: str, track: str, tolerance: float
+               ) -> Callable[[str, list[Estimate]], frozenset[tuple[int, str | None, str]]]:
+    """What finds a level's verified units that filled at the batch line: every year they rest on has a line
+    (year_lines) and a cutoff score at most `tolerance` points above it."""
+
+    def build(level: str, estimates: list[Estimate]) -> frozenset[tuple[int, str | None, str]]:
+        line = year_lines(store, prov, track, level)
+        out = set()
+        for e in estimates:
+            if not e.verified:
+                continue
+            for c in e.used:
+                ln = line(c.year, c.track)
+                if ln is None or c.min_score is None or c.min_score > ln + tolerance:
+                    break
+            else:
+                out.add(e.key)
+        return frozenset(out)
+
+    return build
+
+
 def campus_city(campus: str | None, cities: Collection[str]) -> str | None:
     """The city a campus is in when its name is one (威海, 深圳, 秦皇岛分校, 苏州校区), else None.
 
