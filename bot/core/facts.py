@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.core import majors, places
@@ -228,6 +230,76 @@ def line_units(store: Store, prov: str, track: str, tolerance: float
     return build
 
 
+THIN = 100  # fewer verified schools than this with recent cutoffs near the user's rank: the level's data is thin
+UNUSABLE = 20  # fewer than this: no list of the level can be relied on
+
+
+@dataclass(frozen=True, slots=True)
+class Depth:
+    """How many schools of one batch level have recent cutoffs near the user's rank."""
+
+    level: str
+    years: tuple[tuple[int, int, int], ...]  # (year, verified schools, third-party-only schools), oldest first
+    verified: int  # distinct schools over those years with verified cutoffs
+    unverified: int  # distinct schools with third-party cutoffs only
+
+    @property
+    def thin(self) -> bool:
+        """Fewer than THIN verified schools."""
+        return self.verified < THIN
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"level": self.level, "years": {str(y): {"verified": v, "third_party": u} for y, v, u in self.years},
+                "verified": self.verified, "third_party": self.unverified, "thin": self.thin}
+
+
+DepthIndex = dict[int, tuple[list[int], list[int], list[bool]]]  # year -> ranks ascending, school ids, verified
+
+
+def depth_index(store: Store, prov: str, track: str, level: str) -> DepthIndex:
+    """Per year, every ordinary cutoff rank of a level (the tracks comparable with `track`), sorted for bisecting."""
+    rows: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+    for t in equivalent_tracks(track):
+        for c in store.province_cutoffs(prov, t, level):
+            if c.min_rank is not None and "提前" not in c.batch:
+                rows[c.year].append((c.min_rank, c.school_id, c.verified))
+    out: DepthIndex = {}
+    for y, rs in rows.items():
+        rs.sort()
+        out[y] = ([r for r, _, _ in rs], [s for _, s, _ in rs], [v for _, _, v in rs])
+    return out
+
+
+def depth(index: DepthIndex, level: str, rank: int, target_year: int, recent: int = 3) -> Depth:
+    """Schools of a level with cutoffs in the `recent` years before `target_year` that were not far out of the
+    user's reach (a cutoff rank at least half the user's): the pool a list at this rank can draw on."""
+    years = []
+    ver: set[int] = set()
+    third: set[int] = set()
+    for y in range(target_year - recent, target_year):
+        got = index.get(y)
+        if got is None:
+            continue
+        ranks, sids, verified = got
+        i = bisect.bisect_left(ranks, rank // 2)
+        v = {sids[j] for j in range(i, len(ranks)) if verified[j]}
+        u = {sids[j] for j in range(i, len(ranks)) if not verified[j]} - v
+        years.append((y, len(v), len(u)))
+        ver |= v
+        third |= u
+    return Depth(level, tuple(years), len(ver), len(third - ver))
+
+
+def depth_sentence(prov: str, track: str, d: Depth) -> str:
+    """"河南物理类专科院校：2024年仅4所、2025年1所有核验过的逐校数据（另有205所只有第三方数据），无法给出可靠的专科冲稳保"."""
+    counts = [f"{y}年{'仅' if i == 0 and d.thin else ''}{v}所" for i, (y, v, _) in enumerate(d.years)]
+    have = "、".join(counts) + "有核验过的逐校数据" if counts else "近年没有逐校数据"
+    third = f"（另有{d.unverified}所只有第三方数据，未核验）" if d.unverified else ""
+    verdict = f"无法给出可靠的{d.level}冲稳保" if d.verified < UNUSABLE else f"{d.level}冲稳保仅供参考"
+    return f"{prov}{track}{d.level}院校：{have}{third}，{verdict}"
+
+
 def campus_city(campus: str | None, cities: Collection[str]) -> str | None:
     """The city a campus is in when its name is one (威海, 深圳, 秦皇岛分校, 苏州校区), else None.
 
@@ -242,30 +314,53 @@ def campus_city(campus: str | None, cities: Collection[str]) -> str | None:
 
 
 def reach_notes(
-    store: Store, prov: str, track: str, rec: Recommendation, have: dict[str, set[int]], scope: str = ""
-) -> list[str]:
-    """What the recommendation rests on and what the data lacks; `scope`: the user's filters ("省内、公办")."""
+    store: Store, prov: str, track: str, rec: Recommendation, have: dict[str, set[int]], scope: str = "",
+    depths: Sequence[Depth] = (), line_tolerance: float = 0.0,
+) -> tuple[list[str], list[str]]:
+    """What the recommendation rests on and what the data lacks, as full notes (the detail view) and as short
+    phrases for the two note lines of the default answer (only what changes a decision); `scope`: the user's
+    filters ("省内、公办"); `depths`: how many schools the levels within the user's reach rest on."""
     notes: list[str] = []
+    brief: list[str] = []
+    thin = [d for d in depths if d.thin]
+    for d in thin:
+        notes.append(depth_sentence(prov, track, d) + "。")
+        brief.append(depth_sentence(prov, track, d))
     if rec.years_used:
         how = f"按当年考生人数换算到{rec.target_year}年" if rec.scaled else "直接按位次比较（回测中比按考生人数换算更准）"
         notes.append(f"录取位次取自{'、'.join(str(y) for y in sorted(rec.years_used))}年的普通批数据，{how}。")
+        if rec.scaled:
+            brief.append(f"往年位次已按考生人数换算到{rec.target_year}年")
     if len(rec.tracks_used) > 1:
         notes.append(f"历史数据跨越新高考改革（{'/'.join(rec.tracks_used)}），改革前后的位次波动更大，仅供参考。")
+        brief.append(f"数据跨新高考改革（{'/'.join(rec.tracks_used)}），波动更大")
     where = f"（{'、'.join(rec.safe_fallback)}院校）" if rec.safe_fallback else ""
     among = f"在{scope}院校中，" if scope else ""
     widen = "去掉筛选条件可以看到更稳妥的学校。" if scope else ""
-    if rec.weak_safe == WEAK_UNREACHED:
+    safe_levels = set(rec.safe_fallback or rec.levels)
+    missing = any(d.thin and d.level in safe_levels for d in depths)  # the data is missing, not the safe schools
+    if rec.at_line:
+        notes.append(f"“保”中{rec.at_line}所往年在批次线附近录满（最低分至多高出当年批次线{line_tolerance:g}分），您的分数高出批次线较多，"
+                     "线上即可录取；仍请留意招生计划的变化。")
+    if rec.weak_safe and missing:
+        notes.append(f"{among}“保”里列的是现有数据中把握最大的一所{where}：这是因为逐校数据不足，不是没有学校能保底；"
+                     + (widen or "请结合院校公布的往年录取分和征集志愿（补录）再选几所保底。"))
+    elif rec.weak_safe == WEAK_UNREACHED:
         notes.append(f"{among}往年没有哪所学校的最低录取位次低到您的位次；“保”里列的是往年位次最接近的一所{where}，并不稳妥。"
                      + (widen or "请多填几所专科院校，并留意征集志愿（补录）。"))
+        brief.append("往年没有学校录取到您的位次，“保”并不稳妥")
     elif rec.weak_safe:
         notes.append(f"{among}按往年位次，没有哪所学校能算作稳妥的保底；“保”里列的是现有数据中把握最大的一所{where}，"
                      "仍有落榜可能，" + (widen or "请多填几所往年位次比您低得多的学校。"))
+        brief.append("按往年位次没有稳妥的保底，请多填几所往年位次低得多的学校")
     elif rec.safe_fallback:
         notes.append(f"本科院校里没有足够稳妥的保底，“保”列的是{'、'.join(rec.safe_fallback)}院校。")
     if rec.derived_share > 0:
         notes.append(f"标“≈”的位次由分数按一分一段表换算（约{100 * rec.derived_share:.0f}%的数据点），非官方公布位次。")
+        brief.append("≈为由分数换算的位次")
     if any(not p.verified for v in rec.tiers.values() for p in v):
         notes.append("标“未核验”的学校只有第三方数据，未列入“保”。")
+        brief.append("“未核验”为第三方数据，不作保底")
     latest = max((y for ys in have.values() for y in ys), default=None)
     for level in ("本科", "专科"):
         years = sorted(have.get(level, ()))
@@ -276,10 +371,15 @@ def reach_notes(
             notes.append(f"{prov}{track}{level}批院校数据只到{years[-1]}年，{gap}暂缺。")
     if not any(rec.tiers.values()):
         notes.append("按现有数据没有找到匹配的学校。")
+        brief.append("按现有数据没有找到匹配的学校")
+    elif not rec.tiers["保"] and missing:
+        notes.append(f"{among}“保”暂缺是因为逐校数据不足，不是没有学校能保底；"
+                     + (widen or "请结合院校公布的往年录取分和征集志愿（补录）再选保底。"))
     elif not rec.tiers["保"]:
         notes.append(f"{among}按现有数据没有足够稳妥的“保”底学校，往年也没有学校的最低录取位次接近您的位次；"
                      + (widen or "请结合专科批和省内院校再看，并留意征集志愿（补录）。"))
-    return notes
+        brief.append("没有足够稳妥的“保”，请留意征集志愿（补录）")
+    return notes, brief
 
 
 def profile(store: Store, sid: int, prov: str | None, track: str | None) -> dict[str, Any]:
