@@ -294,8 +294,8 @@ def depth(index: DepthIndex, level: str, rank: int, target_year: int, recent: in
 def depth_sentence(prov: str, track: str, d: Depth) -> str:
     """"河南物理类专科院校：2024年仅4所、2025年1所有核验过的逐校数据（另有205所只有第三方数据），无法给出可靠的专科冲稳保"."""
     counts = [f"{y}年{'仅' if i == 0 and d.thin else ''}{v}所" for i, (y, v, _) in enumerate(d.years)]
-    have = "、".join(counts) + "有核验过的逐校数据" if counts else "近年没有逐校数据"
-    third = f"（另有{d.unverified}所只有第三方数据，未核验）" if d.unverified else ""
+    have = "、".join(counts) + "有核验的逐校数据" if counts else "近年没有逐校数据"
+    third = f"（另{d.unverified}所只有第三方数据）" if d.unverified else ""
     verdict = f"无法给出可靠的{d.level}冲稳保" if d.verified < UNUSABLE else f"{d.level}冲稳保仅供参考"
     return f"{prov}{track}{d.level}院校：{have}{third}，{verdict}"
 
