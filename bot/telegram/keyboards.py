@@ -49,6 +49,26 @@ class TierCb(CallbackData, prefix="t"):
         return y
 
 
+class DetailCb(CallbackData, prefix="d"):
+    """The long form of a rank answer: every year of every school, every note (the fields of TierCb's query)."""
+
+    p: Province
+    k: Literal["物理类", "历史类", "理科", "文科", "综合"]
+    r: Annotated[int, Field(ge=1, le=MAX_RANK)]
+    y: Annotated[int, Field(ge=0, le=2049)] = 0
+    f: Annotated[str, Field(pattern=r"^[hp92dznw]{0,8}(?:~[\u4e00-\u9fff]{1,8}){0,4}$")] = ""
+
+    @field_validator("y")
+    @classmethod
+    def _year(cls, y: int) -> int:
+        if y and y < 2000:
+            raise ValueError("year")
+        return y
+
+
+DETAIL_TEXT = "详情"
+
+
 # parse.FILTERS keys as one letter each in TierCb.f (callback data is limited to 64 bytes); place filters
 # (regions.find_places) follow as "~word" ("~江浙沪", "~武汉"), regions' "near"/"away" as letters.
 FILTER_CODES = {"home": "h", "public": "p", "985": "9", "211": "2", "dfc": "d", "no_zk": "z", "near": "n",
@@ -87,6 +107,15 @@ def _fits(cb: TierCb) -> bool:
     return True
 
 
+def _packs(cb: CallbackData) -> bool:
+    """Whether a button's data fits Telegram's 64 bytes."""
+    try:
+        cb.pack()
+    except ValueError:
+        return False
+    return len(cb.pack().encode()) <= 64
+
+
 def _short(name: str, limit: int = 18) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
@@ -102,6 +131,10 @@ def for_answer(answer: Answer) -> InlineKeyboardMarkup | None:
                         f=pack_filters(q.get("filters", [])), t=tier, m="o")
             if totals.get(tier) and _fits(cb):  # a long list of places leaves no room: no pages
                 kb.button(text=f"{tier} {totals[tier]}所 ›", callback_data=cb)
+        detail = DetailCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0,
+                          f=pack_filters(q.get("filters", [])))
+        if _packs(detail):
+            kb.row(InlineKeyboardButton(text=DETAIL_TEXT, callback_data=detail.pack()))
     elif answer.intent in ("school", "major") and answer.school and answer.school.get("cutoffs"):
         s = answer.school
         kb.button(text="📈 历年录取位次走势", callback_data=HistCb(s=s["school_id"], p=s.get("cutoffs_in") or ""))

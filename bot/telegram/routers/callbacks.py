@@ -6,15 +6,16 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.core.render import render
 from bot.telegram.charts import ChartMaker, Trend, school_trend, trend_text
 from bot.telegram.engines import Core
-from bot.telegram.keyboards import CmpCb, HistCb, TierCb, picker, tier_view
+from bot.telegram.keyboards import CmpCb, DetailCb, HistCb, TierCb, picker, tier_view
 from bot.telegram.replies import answer_text, send_chart, send_parts
 from bot.telegram.views import Paging, compare_query, picker_text, rank_query, tier_rows, tier_text
 
 EXPIRED = "这个按钮已失效（数据可能已更新），请重新提问。"
 FORGED = "按钮数据无效，已忽略。"  # data no button of ours carries: a page out of range, a rank of -5 ...
-_FIELDS = {cls.__prefix__: len(cls.model_fields) for cls in (TierCb, HistCb, CmpCb)}
+_FIELDS = {cls.__prefix__: len(cls.model_fields) for cls in (TierCb, HistCb, CmpCb, DetailCb)}
 
 
 async def _show(cq: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup, new: bool) -> None:
@@ -51,6 +52,16 @@ async def on_tier(cq: CallbackQuery, callback_data: TierCb, bot: Bot, core: Core
         text = tier_text(answer, cb, rows, pages, paging.page)
         await _show(cq, bot, text, tier_view(cb, rows, pages, answer.query.get("totals", {})), new=cb.m == "o")
     await cq.answer()
+
+
+async def on_detail(cq: CallbackQuery, callback_data: DetailCb, bot: Bot, core: Core) -> None:
+    """The long form of a rank answer, as new messages."""
+    answer = await core.answer(rank_query(callback_data))
+    if answer.problem or answer.intent not in ("rank", "score") or cq.message is None:
+        await cq.answer(EXPIRED, show_alert=True)
+        return
+    await cq.answer()
+    await send_parts(bot, cq.message.chat.id, render(answer, detail=True))
 
 
 async def _send_trends(cq: CallbackQuery, bot: Bot, charts: ChartMaker, trends: list[Trend]) -> None:
@@ -102,6 +113,7 @@ def make_router() -> Router:
     """The callbacks router."""
     router = Router(name="callbacks")
     router.callback_query.register(on_tier, TierCb.filter(F.t.in_({"冲", "稳", "保"})))
+    router.callback_query.register(on_detail, DetailCb.filter())
     router.callback_query.register(on_history, HistCb.filter())
     router.callback_query.register(on_compare, CmpCb.filter())
     router.callback_query.register(on_stale)
