@@ -271,14 +271,15 @@ class Ladder:
         target_year: int,
         params: Params = Params(),
         build: Callable[[str], Iterable[Estimate]] | None = None,
-        line_units: Callable[[str, list[Estimate]], frozenset[UnitKey]] | None = None,
+        line_units: Callable[[str, list[Estimate]], Mapping[UnitKey, float]] | None = None,
     ) -> None:
-        """`line_units(level, estimates)`: the units of a level that filled at the batch line (built on use)."""
+        """`line_units(level, estimates)`: the units of a level that filled at the batch line, each with the most
+        points its cutoff stood above the line (built on use)."""
         self.target_year = target_year
         self.params = params
         self._build = build
         self._line_units = line_units
-        self._at_line: dict[str, frozenset[UnitKey]] = {}
+        self._at_line: dict[str, Mapping[UnitKey, float]] = {}
         self._levels: dict[str, list[Estimate]] = {}
         self._rows: dict[tuple[str, ...], list[Estimate]] = {}
         for e in estimates:
@@ -294,11 +295,12 @@ class Ladder:
             self._levels[level] = got  # a race builds the same list twice, harmlessly
         return got
 
-    def at_line(self, level: str) -> frozenset[UnitKey]:
-        """Units of a level that filled at their years' batch line in every year they rest on."""
+    def at_line(self, level: str) -> Mapping[UnitKey, float]:
+        """Units of a level that filled at their years' batch line in every year they rest on, each with the most
+        points its cutoff stood above the line."""
         got = self._at_line.get(level)
         if got is None:
-            got = self._line_units(level, self.level(level)) if self._line_units is not None else frozenset()
+            got = self._line_units(level, self.level(level)) if self._line_units is not None else {}
             self._at_line[level] = got
         return got
 
@@ -340,7 +342,7 @@ class Ladder:
         for a rank just above the 本科 line), and the recommendation says so.
 
         `margins`: the user's score minus the target year's batch line, per level (known lines only): at least
-        Params.line_margin makes the level's units that filled at the line 保. `private`: whether a school is
+        Params.line_margin more than a unit that filled at the line ever stood above it makes that unit 保. `private`: whether a school is
         民办, to mix the schools shown (Params.private_run).
         """
         n = per_tier if per_tier is not None else self.params.per_tier
@@ -350,7 +352,7 @@ class Ladder:
         if margins and p.line_margin:
             for lv, m in margins.items():
                 if m >= p.line_margin:
-                    lined |= self.at_line(lv)
+                    lined.update(k for k, gap in self.at_line(lv).items() if m - gap >= p.line_margin)
 
         def rows(key: Collection[str] | None) -> list[Estimate]:
             got = self._rows_for(key)

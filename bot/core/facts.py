@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core import majors, places
-from bot.core.advise import WEAK_UNREACHED, Estimate, Recommendation, equivalent_tracks
+from bot.core.advise import WEAK_UNREACHED, WEAK_UNSAFE, Estimate, Recommendation, equivalent_tracks
 from bot.core.names import resolve_major
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
 from gaokao.names import fold
@@ -209,23 +209,25 @@ def year_lines(store: Store, prov: str, track: str, level: str) -> Callable[[int
 
 
 def line_units(store: Store, prov: str, track: str, tolerance: float
-               ) -> Callable[[str, list[Estimate]], frozenset[tuple[int, str | None, str]]]:
+               ) -> Callable[[str, list[Estimate]], dict[tuple[int, str | None, str], float]]:
     """What finds a level's verified units that filled at the batch line: every year they rest on has a line
-    (year_lines) and a cutoff score at most `tolerance` points above it."""
+    (year_lines) and a cutoff score at most `tolerance` points above it; each with the most points it stood above."""
 
-    def build(level: str, estimates: list[Estimate]) -> frozenset[tuple[int, str | None, str]]:
+    def build(level: str, estimates: list[Estimate]) -> dict[tuple[int, str | None, str], float]:
         line = year_lines(store, prov, track, level)
-        out = set()
+        out = {}
         for e in estimates:
             if not e.verified:
                 continue
+            gap = 0.0
             for c in e.used:
                 ln = line(c.year, c.track)
                 if ln is None or c.min_score is None or c.min_score > ln + tolerance:
                     break
+                gap = max(gap, c.min_score - ln)
             else:
-                out.add(e.key)
-        return frozenset(out)
+                out[e.key] = gap
+        return out
 
     return build
 
@@ -342,7 +344,7 @@ def reach_notes(
     if rec.at_line:
         notes.append(f"“保”中{rec.at_line}所往年在批次线附近录满（最低分至多高出当年批次线{line_tolerance:g}分），您的分数高出批次线较多，"
                      "线上即可录取；仍请留意招生计划的变化。")
-    if rec.weak_safe and missing:
+    if rec.weak_safe == WEAK_UNSAFE and missing:
         notes.append(f"{among}“保”里列的是现有数据中把握最大的一所{where}：这是因为逐校数据不足，不是没有学校能保底；"
                      + (widen or "请结合院校公布的往年录取分和征集志愿（补录）再选几所保底。"))
     elif rec.weak_safe == WEAK_UNREACHED:

@@ -112,7 +112,7 @@ def _tier_head(a: Answer, tier: str, rows: list[dict[str, Any]]) -> str:
     if not rows:
         return head + ("数据不足，无法给出" if tier == "保" and _safe_data_missing(a) else "暂无")
     if weak:
-        if _safe_data_missing(a):
+        if weak != WEAK_UNREACHED and _safe_data_missing(a):
             return head + f"（{span}数据）逐校数据不足，仅列把握最大的一所，并非稳妥保底"
         return head + f"（{span}数据）" + (" 往年没有学校录取到您的位次，这是最接近的一所，并不稳妥"
                                           if weak == WEAK_UNREACHED else " 仅是现有数据中把握最大的一所，并不稳妥")
