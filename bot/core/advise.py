@@ -469,26 +469,21 @@ class Ladder:
 
 def mix(ranked: list[tuple[Estimate, float]], n: int, private: Callable[[int], bool] | None,
         run: int) -> list[tuple[Estimate, float]]:
-    """The first `n` of `ranked` (most likely first), skipping a 民办 school that would make more than `run` in a row
-    while a 公办 one is still to come; skipped ones fill the places left, and the kept keep their order."""
+    """The first `n` of `ranked` (most likely first), except that after `run` 民办 schools in a row the next one shown
+    is the most likely 公办 one left, when there is one; then the order goes on as before."""
     if private is None or run <= 0 or len(ranked) <= 1:
         return ranked[:n]
+    left = list(range(len(ranked)))
     flags = [private(k[0].school_id) for k in ranked]
-    publics_after = [0] * (len(ranked) + 1)
-    for i in range(len(ranked) - 1, -1, -1):
-        publics_after[i] = publics_after[i + 1] + (not flags[i])
     out: list[int] = []
-    skipped: list[int] = []
     streak = 0
-    for i, is_private in enumerate(flags):
-        if len(out) == n:
-            break
-        if is_private and streak >= run and publics_after[i + 1]:
-            skipped.append(i)
-            continue
+    while left and len(out) < n:
+        i = left[0]
+        if flags[i] and streak >= run:
+            i = next((j for j in left if not flags[j]), i)
+        left.remove(i)
         out.append(i)
-        streak = streak + 1 if is_private else 0
-    out += skipped[: n - len(out)]
+        streak = streak + 1 if flags[i] else 0
     return [ranked[i] for i in out]
 
 
