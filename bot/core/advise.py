@@ -54,11 +54,14 @@ class Params:
     # When no cutoff ever reached the user's rank, the closest unit is named (flagged) only if its latest cutoff
     # came this close: in the back-test, no school at all admitted a rank further away (docs/backtest.md).
     near_ratio: float = 0.7
-    # A unit whose cutoff sat within `line_tolerance` points of its year's batch line in every year used filled at
-    # the line (anyone above it was admitted): 保 for a user at least `line_margin` points above the target year's
-    # line, whatever its rank spread says (ranks bunch up near the line). 0 turns it off.
+    # A unit whose cutoff sat within `line_tolerance` points of its year's batch line in each of the (at least
+    # `line_years`) years used filled at the line (anyone above it was admitted): 保 for a user `line_margin` points
+    # more above the target year's line than the unit ever stood, whatever its rank spread says (ranks bunch up near
+    # the line). In the back-test one year at the line was not enough (a fifth of them rose well above it the next
+    # year), nor a margin of 15 (docs/backtest.md). 0 turns it off.
     line_tolerance: float = 10.0
-    line_margin: float = 15.0
+    line_margin: float = 30.0
+    line_years: int = 2
     # Shown schools: at most this many 民办 in a row when the tier has 公办 ones to show (0: likelihood order only).
     private_run: int = 2
 
@@ -538,7 +541,8 @@ def ladder_for(
         history = province_history(store, province, track, before_year, level)
         return estimate(history, cohort, target_year, target_cohort, params, track, kinds)
 
-    lined = facts.line_units(store, province, track, params.line_tolerance) if params.line_margin else None
+    lined = (facts.line_units(store, province, track, params.line_tolerance, params.line_years)
+             if params.line_margin else None)
     return Ladder((), target_year, params, build, lined)
 
 

@@ -208,16 +208,17 @@ def year_lines(store: Store, prov: str, track: str, level: str) -> Callable[[int
     return line
 
 
-def line_units(store: Store, prov: str, track: str, tolerance: float
+def line_units(store: Store, prov: str, track: str, tolerance: float, min_years: int = 1
                ) -> Callable[[str, list[Estimate]], dict[tuple[int, str | None, str], float]]:
-    """What finds a level's verified units that filled at the batch line: every year they rest on has a line
-    (year_lines) and a cutoff score at most `tolerance` points above it; each with the most points it stood above."""
+    """What finds a level's verified units that filled at the batch line: they rest on at least `min_years` years,
+    each with a line (year_lines) and a cutoff score at most `tolerance` points above it; each unit with the most
+    points it stood above the line."""
 
     def build(level: str, estimates: list[Estimate]) -> dict[tuple[int, str | None, str], float]:
         line = year_lines(store, prov, track, level)
         out = {}
         for e in estimates:
-            if not e.verified:
+            if not e.verified or len(e.used) < min_years:
                 continue
             gap = 0.0
             for c in e.used:
@@ -246,14 +247,20 @@ class Depth:
     unverified: int  # distinct schools with third-party cutoffs only
 
     @property
+    def stale(self) -> bool:
+        """The latest year has almost no verified schools while an earlier one had many (甘肃专科: 2024年829所、2025年1所)."""
+        return (len(self.years) > 1 and self.years[-1][1] < UNUSABLE
+                and max(v for _, v, _ in self.years) >= THIN)
+
+    @property
     def thin(self) -> bool:
-        """Fewer than THIN verified schools."""
-        return self.verified < THIN
+        """Fewer than THIN verified schools, or hardly any in the latest year."""
+        return self.verified < THIN or self.stale
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {"level": self.level, "years": {str(y): {"verified": v, "third_party": u} for y, v, u in self.years},
-                "verified": self.verified, "third_party": self.unverified, "thin": self.thin}
+                "verified": self.verified, "third_party": self.unverified, "thin": self.thin, "stale": self.stale}
 
 
 DepthIndex = dict[int, tuple[list[int], list[int], list[bool]]]  # year -> ranks ascending, school ids, verified
@@ -295,10 +302,12 @@ def depth(index: DepthIndex, level: str, rank: int, target_year: int, recent: in
 
 def depth_sentence(prov: str, track: str, d: Depth) -> str:
     """"河南物理类专科院校：2024年仅4所、2025年1所有核验过的逐校数据（另有205所只有第三方数据），无法给出可靠的专科冲稳保"."""
-    counts = [f"{y}年{'仅' if i == 0 and d.thin else ''}{v}所" for i, (y, v, _) in enumerate(d.years)]
+    few = [i for i, (_, v, _) in enumerate(d.years) if v < THIN][:1] if d.thin else []  # "仅" once, at the first
+    counts = [f"{y}年{'仅' if i in few else ''}{v}所" for i, (y, v, _) in enumerate(d.years)]
     have = "、".join(counts) + "有核验的逐校数据" if counts else "近年没有逐校数据"
     third = f"（另{d.unverified}所只有第三方数据）" if d.unverified else ""
-    verdict = f"无法给出可靠的{d.level}冲稳保" if d.verified < UNUSABLE else f"{d.level}冲稳保仅供参考"
+    verdict = (f"无法给出可靠的{d.level}冲稳保" if d.verified < UNUSABLE
+               else f"{d.years[-1][0]}年数据缺失，{d.level}冲稳保仅供参考" if d.stale else f"{d.level}冲稳保仅供参考")
     return f"{prov}{track}{d.level}院校：{have}{third}，{verdict}"
 
 

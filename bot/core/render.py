@@ -66,7 +66,7 @@ def _fmt_score(score: float | None) -> str:
 
 
 MAX_LINES = 25  # a default rank answer fits a phone screen and a half
-NOTE_WIDTH = 90  # characters of brief notes gathered on one note line
+NOTE_WIDTH = 100  # characters of brief notes gathered on one note line
 
 
 def _reach(a: Answer, detail: bool = False, more: str = "") -> str:
