@@ -127,6 +127,11 @@ def placement(store: Store, prov: str, track: str, table: ScoreTable, rank: int,
             continue
         diff = approx - line
         parts.append(f"{'高于' if diff >= 0 else '低于'}{name}{line:g}分{abs(diff):g}分")
+    for level in ("本科", "专科"):  # say when a level's line is missing that year, with the latest one known
+        if level_line(store, prov, track, y, level) is None:
+            known = [yy for yy in lines_years if yy < y and level_line(store, prov, track, yy, level) is not None]
+            last = (f"（最近为{known[-1]}年{level_line(store, prov, track, known[-1], level):g}分）" if known else "")
+            parts.append(f"{y}年{level}批线暂缺{last}")
     if parts:
         note = "" if y == table.year else f"（{table.year}年批次线暂缺，用{y}年）"
         out.append(f"对照{y}年批次线{note}：" + "，".join(parts) + "。")

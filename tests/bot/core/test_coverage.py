@@ -94,3 +94,9 @@ def test_the_json_keeps_its_keys_and_gains_coverage(engine: Engine) -> None:
     assert {"notes", "results", "placement", "query"} <= set(d)
     assert {"totals", "weak_safe", "safe_levels", "tier_years", "at_line", "coverage", "line_margins"} <= set(d["query"])
     assert all("at_line" in r for r in d["results"]) and isinstance(d["brief"], list)
+
+
+def test_a_missing_zhuanke_line_is_said(engine: Engine) -> None:
+    a = engine.answer("江苏 物理 位次100")  # the tiny 江苏 has a 2026 本科 line and no 专科 line
+    line = next(x for x in a.placement if x.startswith("对照"))
+    assert "本科批线456分" in line and "2026年专科批线暂缺" in line
