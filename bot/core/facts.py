@@ -248,8 +248,8 @@ class Depth:
 
     level: str
     years: tuple[tuple[int, int, int], ...]  # (year, verified schools, third-party-only schools), oldest first
-    verified: int  # distinct schools over those years with verified cutoffs
-    unverified: int  # distinct schools with third-party cutoffs only
+    verified: int  # schools with verified cutoffs, in the best-covered of those years
+    unverified: int  # schools with third-party cutoffs only, in the year with most of them
 
     @property
     def stale(self) -> bool:
@@ -268,41 +268,37 @@ class Depth:
                 "verified": self.verified, "third_party": self.unverified, "thin": self.thin, "stale": self.stale}
 
 
-DepthIndex = dict[int, tuple[list[int], list[int], list[bool]]]  # year -> ranks ascending, school ids, verified
+DepthIndex = dict[int, tuple[list[int], list[int]]]  # year -> ascending easiest ranks of schools: verified, third-party only
 
 
 def depth_index(store: Store, prov: str, track: str, level: str) -> DepthIndex:
-    """Per year, every ordinary cutoff rank of a level (the tracks comparable with `track`), sorted for bisecting."""
-    rows: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+    """Per year, each school's easiest ordinary cutoff rank of a level (the tracks comparable with `track`): schools
+    with a verified cutoff that year, and schools with third-party cutoffs only; sorted for bisecting."""
+    ver: dict[int, dict[int, int]] = defaultdict(dict)
+    third: dict[int, dict[int, int]] = defaultdict(dict)
     for t in equivalent_tracks(track):
         for c in store.province_cutoffs(prov, t, level):
             if c.min_rank is not None and "提前" not in c.batch:
-                rows[c.year].append((c.min_rank, c.school_id, c.verified))
-    out: DepthIndex = {}
-    for y, rs in rows.items():
-        rs.sort()
-        out[y] = ([r for r, _, _ in rs], [s for _, s, _ in rs], [v for _, _, v in rs])
-    return out
+                by = (ver if c.verified else third)[c.year]
+                by[c.school_id] = max(c.min_rank, by.get(c.school_id, 0))
+    return {y: (sorted(ver[y].values()), sorted(r for sid, r in third[y].items() if sid not in ver[y]))
+            for y in set(ver) | set(third)}
 
 
 def depth(index: DepthIndex, level: str, rank: int, target_year: int, recent: int = 3) -> Depth:
     """Schools of a level with cutoffs in the `recent` years before `target_year` that were not far out of the
-    user's reach (a cutoff rank at least half the user's): the pool a list at this rank can draw on."""
+    user's reach (their easiest cutoff rank at least half the user's): the pool a list at this rank draws on.
+    `verified` and `unverified` are the counts of the best-covered year."""
     years = []
-    ver: set[int] = set()
-    third: set[int] = set()
     for y in range(target_year - recent, target_year):
         got = index.get(y)
         if got is None:
             continue
-        ranks, sids, verified = got
-        i = bisect.bisect_left(ranks, rank // 2)
-        v = {sids[j] for j in range(i, len(ranks)) if verified[j]}
-        u = {sids[j] for j in range(i, len(ranks)) if not verified[j]} - v
-        years.append((y, len(v), len(u)))
-        ver |= v
-        third |= u
-    return Depth(level, tuple(years), len(ver), len(third - ver))
+        ver, third = got
+        floor = rank // 2
+        years.append((y, len(ver) - bisect.bisect_left(ver, floor), len(third) - bisect.bisect_left(third, floor)))
+    return Depth(level, tuple(years), max((v for _, v, _ in years), default=0),
+                 max((u for _, _, u in years), default=0))
 
 
 def depth_sentence(prov: str, track: str, d: Depth) -> str:
