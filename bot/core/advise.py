@@ -24,7 +24,7 @@ LEVELS: tuple[str, ...] = ("本科", "专科")
 WEAK_UNSAFE = "unsafe"  # 保 is the safest unit whose latest cutoff admitted the rank, though not safe by the bands
 WEAK_UNREACHED = "unreached"  # no unit's latest cutoff reached the rank: 保 is the one most likely to admit it
 SAFE_KEEP = 2  # 保 schools always shown (when there are that many), however far below the user
-POOL = 3  # 稳 and 保 keep this many times the schools shown, to mix 公办 and 民办 among them
+POOL = 3  # 稳 and 保 keep this many times the schools shown (and the first 公办 ones past them), to mix the shown
 
 UnitKey = tuple[int, str | None, str]  # school_id, campus, batch level
 History = dict[UnitKey, dict[int, Cutoff]]
@@ -62,7 +62,8 @@ class Params:
     line_tolerance: float = 10.0
     line_margin: float = 30.0
     line_years: int = 2
-    # Shown schools: at most this many 民办 in a row when the tier has 公办 ones to show (0: likelihood order only).
+    # Shown schools: at most this many 民办 in a row when the tier has 公办 ones to show, and not all of them in (or
+    # all out of) the user's province when the tier has the other kind (0: likelihood order only).
     private_run: int = 2
 
 
@@ -337,6 +338,7 @@ class Ladder:
         keep: Callable[[Estimate], bool] | None = None,
         margins: Mapping[str, float] | None = None,
         private: Callable[[int], bool] | None = None,
+        home: Callable[[int], bool] | None = None,
     ) -> Recommendation:
         """冲/稳/保 for `user_rank`, drawing only on units of `levels` (all when None), `per_tier` schools
         per tier (the ladder's Params when None).
@@ -346,7 +348,7 @@ class Ladder:
 
         `margins`: the user's score minus the target year's batch line, per level (known lines only): at least
         Params.line_margin more than a unit that filled at the line ever stood above it makes that unit 保. `private`: whether a school is
-        民办, to mix the schools shown (Params.private_run).
+        民办, and `home` whether it is in the user's province, to mix the schools shown (Params.private_run).
         """
         n = per_tier if per_tier is not None else self.params.per_tier
         user_log = math.log(max(user_rank, 1))
@@ -362,13 +364,14 @@ class Ladder:
             return got if keep is None else [e for e in got if keep(e)]
 
         base = rows(levels)
-        found, totals, years = self._found(base, user_log, n, lined)
+        found, totals, years = self._found(base, user_log, n, lined, private if p.private_run else None)
         fallback: tuple[str, ...] = ()
         extra = tuple(lv for lv in safe_fallback if levels is not None and lv not in levels)
         extra_rows: list[Estimate] = []  # built only when `levels` has no 保 (a 本科 question skips 专科)
         if not found["保"] and extra:
             extra_rows = rows(extra)
-            more, more_totals, more_years = self._found(extra_rows, user_log, n, lined)
+            more, more_totals, more_years = self._found(extra_rows, user_log, n, lined,
+                                                        private if p.private_run else None)
             if more["保"]:
                 found["保"], totals["保"], fallback = more["保"], more_totals["保"], extra
                 years["保"] = more_years["保"]
@@ -399,7 +402,7 @@ class Ladder:
         found["稳"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
         found["保"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
         run = p.private_run if private is not None else 0
-        shown = {t: [_pick(e, t, z, t == "保" and e.key in lined) for e, z in mix(v, n, private, run)]
+        shown = {t: [_pick(e, t, z, t == "保" and e.key in lined) for e, z in mix(v, n, private, run, home)]
                  for t, v in found.items()}
         points = [pt for v in shown.values() for k in v for pt in k.points]
         derived = sum(1 for pt in points if pt.rank_source == "derived")
@@ -436,14 +439,16 @@ class Ladder:
         return sorted(out, key=lambda pk: pk.z)
 
     def _found(
-        self, rows: list[Estimate], user_log: float, n: int, lined: Collection[UnitKey] = ()
+        self, rows: list[Estimate], user_log: float, n: int, lined: Collection[UnitKey] = (),
+        private: Callable[[int], bool] | None = None,
     ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int], dict[str, set[int]]]:
         p = self.params
         found: dict[str, list[tuple[Estimate, float]]] = {t: [] for t in TIERS}
         totals = dict.fromkeys(TIERS, 0)
         years: dict[str, set[int]] = {t: set() for t in TIERS}
         reach_z, safe_z, match_z = p.reach_z, p.safe_z, p.match_z
-        pool = n * POOL if p.private_run else n  # room to mix 公办 and 民办 among the shown
+        pool = n * POOL if private is not None else n  # room to mix 公办 and 民办 among the shown
+        publics = dict.fromkeys(TIERS, 0)  # 公办 units kept past the pool, up to n a tier
         for e in rows:
             z = (user_log - e[3]) / e[4]  # mean, sigma (tuple indexing: this loop runs over every unit)
             if z > safe_z and lined and e[8] and (e[0], e[1], e[2]) in lined:
@@ -461,6 +466,9 @@ class Ladder:
             # `pool` and any ties with the last; 冲 is shown from the most attainable up: keep all.
             if tier == "冲" or len(kept) < pool or e.expected_rank == kept[-1][0].expected_rank:
                 kept.append((e, z))
+            elif private is not None and publics[tier] < n and not private(e[0]):
+                kept.append((e, z))
+                publics[tier] += 1
         if p.safe_span and len(found["保"]) > SAFE_KEEP:
             # Past the first few, a 保 far below the user only wastes the score: stop at `safe_span` times
             # the user's rank.
@@ -471,11 +479,31 @@ class Ladder:
 
 
 def mix(ranked: list[tuple[Estimate, float]], n: int, private: Callable[[int], bool] | None,
-        run: int) -> list[tuple[Estimate, float]]:
+        run: int, home: Callable[[int], bool] | None = None) -> list[tuple[Estimate, float]]:
     """The first `n` of `ranked` (most likely first), except that after `run` 民办 schools in a row the next one shown
-    is the most likely 公办 one left, when there is one; then the order goes on as before."""
+    is the most likely 公办 one left, when there is one; then the order goes on as before. With `home`, when three or
+    more are shown and all are in (or all out of) the user's province, the last gives way to the most likely school
+    of the other kind, when the tier has one."""
     if private is None or run <= 0 or len(ranked) <= 1:
         return ranked[:n]
+    out = _mix_private(ranked, n, private, run)
+    if home is not None and len(out) >= 3:
+        sides = {home(k[0].school_id) for k in out}
+        if len(sides) == 1:
+            trail = 0  # 民办 in a row before the last place: the newcomer must not make the run too long
+            for k in reversed(out[:-1]):
+                if not private(k[0].school_id):
+                    break
+                trail += 1
+            other = next((k for k in ranked if home(k[0].school_id) not in sides
+                          and (trail < run or not private(k[0].school_id))), None)
+            if other is not None:
+                out = out[:-1] + [other]
+    return out
+
+
+def _mix_private(ranked: list[tuple[Estimate, float]], n: int, private: Callable[[int], bool],
+                 run: int) -> list[tuple[Estimate, float]]:
     left = list(range(len(ranked)))
     flags = [private(k[0].school_id) for k in ranked]
     out: list[int] = []
@@ -585,8 +613,12 @@ def shortlist(
         s = schools.get(sid)
         return s is not None and s.nature == "民办"
 
+    def home(sid: int) -> bool:
+        s = schools.get(sid)
+        return s is not None and s.province == province
+
     return lad.place(rank, levels, safe_fallback=LEVELS, per_tier=params.per_tier, keep=keep, margins=margins,
-                     private=private)
+                     private=private, home=home)
 
 
 def tier_of(z: float, params: Params) -> str | None:
