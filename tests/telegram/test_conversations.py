@@ -49,9 +49,10 @@ async def test_query_commands(h: Harness) -> None:
 
 async def test_rank_answer_has_tier_buttons(h: Harness) -> None:
     sent = await h.say("河南 理科 505分")
-    buttons = [b for row in sent[0].reply_markup.inline_keyboard for b in row]
-    assert buttons and all(re.fullmatch(r"[冲稳保] \d+所 ›", b.text) for b in buttons)
-    assert buttons[0].callback_data.startswith("t:河南:物理类:241:")
+    *tiers, detail = [b for row in sent[0].reply_markup.inline_keyboard for b in row]
+    assert tiers and all(re.fullmatch(r"[冲稳保] \d+所 ›", b.text) for b in tiers)
+    assert tiers[0].callback_data.startswith("t:河南:物理类:241:")
+    assert detail.text == "详情" and detail.callback_data.startswith("d:河南:物理类:241:")  # the long form
 
 
 async def test_school_and_compare_answers_have_chart_buttons(h: Harness) -> None:
