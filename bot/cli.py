@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from bot.core.answer import Engine
+from bot.core.answer import Answer, Engine
 from bot.core.errors import BotError
 from bot.core.render import render
 from bot.settings import ENV_HELP, Settings, load_settings
@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
                        description="Answer a message and print the chat text, or the structured answer with --json.")
     a.add_argument("text", help="the message, or '-' to read one message per line from stdin")
     a.add_argument("--json", action="store_true", help="print the structured answer as JSON (one object per line)")
+    a.add_argument("--detail", action="store_true",
+                   help="the long form of a rank answer (every year of every school, every note)")
     sub.add_parser("chat", help="interactive terminal chat", description="Chat with the bot in the terminal.")
     return p
 
@@ -99,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s", exc)
         return 1
     if command == "ask":
-        return _ask(engine, args.text, as_json=args.json)
+        return _ask(engine, args.text, as_json=args.json, detail=args.detail)
     if args.command is None:
         sys.stderr.write("TELEGRAM_BOT_TOKEN 未设置，启动终端对话。设置方法见 README（export TELEGRAM_BOT_TOKEN=...）。\n")
     try:
@@ -130,9 +132,9 @@ def _web(args: argparse.Namespace, settings: Settings) -> int:
     return code
 
 
-def _emit(engine: Engine, text: str, as_json: bool) -> None:
+def _emit(engine: Engine, text: str, as_json: bool, detail: bool = False) -> None:
     ans = engine.answer(text)
-    parts = render(ans)
+    parts = render(ans, detail=detail)
     if as_json:
         d = ans.to_dict()
         d["text"] = "\n".join(parts)
@@ -141,20 +143,40 @@ def _emit(engine: Engine, text: str, as_json: bool) -> None:
         sys.stdout.write("\n\n".join(parts) + "\n")
 
 
-def _ask(engine: Engine, text: str, *, as_json: bool) -> int:
+def _ask(engine: Engine, text: str, *, as_json: bool, detail: bool = False) -> int:
     if text != "-":
-        _emit(engine, text, as_json)
+        _emit(engine, text, as_json, detail)
         return 0
     # Read bytes and decode leniently: one bad byte (a non-UTF-8 terminal, a cut file) must not stop the rest.
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     for line in stdin:
-        _emit(engine, line.rstrip("\r\n"), as_json)
+        _emit(engine, line.rstrip("\r\n"), as_json, detail)
         sys.stdout.flush()
     return 0
 
 
+MORE_WORDS = frozenset({"更多", "/detail", "详情", "/more"})
+MORE_HINT = "发“更多”看详情。"
+NOTHING_MORE = "没有可以展开的上一条位次查询。先问位次或分数，例如“河南 理科 447200”，再发“更多”。"
+
+
+def chat_reply(engine: Engine, text: str, last: Answer | None) -> tuple[str, Answer | None]:
+    """One turn of the terminal chat: the reply, and the answer `更多`/`/detail` would expand next.
+
+    `更多` after a rank answer shows its long form (every year of every school, every note)."""
+    if text.strip() in MORE_WORDS:
+        if last is None:
+            return NOTHING_MORE, None
+        return "\n\n".join(render(last, detail=True)), last
+    ans = engine.answer(text)
+    rank = ans.intent in ("rank", "score") and not ans.problem and bool(ans.results)
+    reply = "\n\n".join(render(ans, more=MORE_HINT if rank else ""))
+    return reply, ans if rank else last
+
+
 def _chat(engine: Engine) -> int:
-    sys.stdout.write("高考志愿助手（输入 exit 退出）\n")
+    sys.stdout.write("高考志愿助手（输入 exit 退出；位次查询后发“更多”看详情）\n")
+    last: Answer | None = None
     while True:
         try:
             text = input("> ")
@@ -164,4 +186,5 @@ def _chat(engine: Engine) -> int:
         if text.strip().lower() in {"exit", "quit", "退出"}:
             return 0
         engine = engine.reloaded()
-        sys.stdout.write("\n\n".join(render(engine.answer(text))) + "\n")
+        reply, last = chat_reply(engine, text, last)
+        sys.stdout.write(reply + "\n")

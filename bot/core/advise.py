@@ -24,6 +24,7 @@ LEVELS: tuple[str, ...] = ("本科", "专科")
 WEAK_UNSAFE = "unsafe"  # 保 is the safest unit whose latest cutoff admitted the rank, though not safe by the bands
 WEAK_UNREACHED = "unreached"  # no unit's latest cutoff reached the rank: 保 is the one most likely to admit it
 SAFE_KEEP = 2  # 保 schools always shown (when there are that many), however far below the user
+POOL = 3  # 稳 and 保 keep this many times the schools shown (and the first 公办 ones past them), to mix the shown
 
 UnitKey = tuple[int, str | None, str]  # school_id, campus, batch level
 History = dict[UnitKey, dict[int, Cutoff]]
@@ -53,6 +54,17 @@ class Params:
     # When no cutoff ever reached the user's rank, the closest unit is named (flagged) only if its latest cutoff
     # came this close: in the back-test, no school at all admitted a rank further away (docs/backtest.md).
     near_ratio: float = 0.7
+    # A unit whose cutoff sat within `line_tolerance` points of its year's batch line in each of the (at least
+    # `line_years`) years used filled at the line (anyone above it was admitted): 保 for a user `line_margin` points
+    # more above the target year's line than the unit ever stood, whatever its rank spread says (ranks bunch up near
+    # the line). In the back-test one year at the line was not enough (a fifth of them rose well above it the next
+    # year), nor a margin of 15 (docs/backtest.md). 0 turns it off.
+    line_tolerance: float = 10.0
+    line_margin: float = 30.0
+    line_years: int = 2
+    # Shown schools: at most this many 民办 in a row when the tier has 公办 ones to show, and not all of them in (or
+    # all out of) the user's province when the tier has the other kind (0: likelihood order only).
+    private_run: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +121,7 @@ class Pick:
     sigma: float
     z: float
     points: tuple[YearPoint, ...]  # most recent first
+    at_line: bool = False  # 保 because it filled at the batch line in every year used (Params.line_margin)
 
     @property
     def key(self) -> UnitKey:
@@ -136,6 +149,8 @@ class Recommendation:
     safe_fallback: tuple[str, ...] = ()  # levels 保 was drawn from instead, when `levels` had no 保
     weak_safe: str = ""  # no unit was safe by the bands: 保 names the best there is (WEAK_UNSAFE or WEAK_UNREACHED)
     scaled: bool = False  # some shown rank was converted by cohort size into the target year
+    tier_years: dict[str, tuple[int, ...]] = field(default_factory=dict)  # years each tier's schools rest on
+    at_line: int = 0  # how many of 保's schools are there because they filled at the batch line
 
 
 def is_ordinary_batch(batch: str) -> bool:
@@ -260,10 +275,15 @@ class Ladder:
         target_year: int,
         params: Params = Params(),
         build: Callable[[str], Iterable[Estimate]] | None = None,
+        line_units: Callable[[str, list[Estimate]], Mapping[UnitKey, float]] | None = None,
     ) -> None:
+        """`line_units(level, estimates)`: the units of a level that filled at the batch line, each with the most
+        points its cutoff stood above the line (built on use)."""
         self.target_year = target_year
         self.params = params
         self._build = build
+        self._line_units = line_units
+        self._at_line: dict[str, Mapping[UnitKey, float]] = {}
         self._levels: dict[str, list[Estimate]] = {}
         self._rows: dict[tuple[str, ...], list[Estimate]] = {}
         for e in estimates:
@@ -279,6 +299,15 @@ class Ladder:
             self._levels[level] = got  # a race builds the same list twice, harmlessly
         return got
 
+    def at_line(self, level: str) -> Mapping[UnitKey, float]:
+        """Units of a level that filled at their years' batch line in every year they rest on, each with the most
+        points its cutoff stood above the line."""
+        got = self._at_line.get(level)
+        if got is None:
+            got = self._line_units(level, self.level(level)) if self._line_units is not None else {}
+            self._at_line[level] = got
+        return got
+
     @property
     def estimates(self) -> list[Estimate]:
         """Every estimate (all batch levels), best expected cutoff first."""
@@ -288,6 +317,8 @@ class Ladder:
         """Build every level's estimates and the row lists questions use, ahead of questions."""
         for key in (("本科",), ("专科",), LEVELS):
             self._rows_for(key)
+        for lv in LEVELS:
+            self.at_line(lv)
 
     def _rows_for(self, levels: Collection[str] | None) -> list[Estimate]:
         key = LEVELS if levels is None else tuple(sorted(levels))
@@ -305,30 +336,45 @@ class Ladder:
         safe_fallback: Collection[str] = (),
         per_tier: int | None = None,
         keep: Callable[[Estimate], bool] | None = None,
+        margins: Mapping[str, float] | None = None,
+        private: Callable[[int], bool] | None = None,
+        home: Callable[[int], bool] | None = None,
     ) -> Recommendation:
         """冲/稳/保 for `user_rank`, drawing only on units of `levels` (all when None), `per_tier` schools
         per tier (the ladder's Params when None).
 
         When no unit of `levels` is 保, 保 is drawn from the units of `safe_fallback` instead (a 专科 保底
         for a rank just above the 本科 line), and the recommendation says so.
+
+        `margins`: the user's score minus the target year's batch line, per level (known lines only): at least
+        Params.line_margin more than a unit that filled at the line ever stood above it makes that unit 保. `private`: whether a school is
+        民办, and `home` whether it is in the user's province, to mix the schools shown (Params.private_run).
         """
         n = per_tier if per_tier is not None else self.params.per_tier
         user_log = math.log(max(user_rank, 1))
+        p = self.params
+        lined: set[UnitKey] = set()
+        if margins and p.line_margin:
+            for lv, m in margins.items():
+                if m >= p.line_margin:
+                    lined.update(k for k, gap in self.at_line(lv).items() if m - gap >= p.line_margin)
 
         def rows(key: Collection[str] | None) -> list[Estimate]:
             got = self._rows_for(key)
             return got if keep is None else [e for e in got if keep(e)]
 
         base = rows(levels)
-        found, totals = self._found(base, user_log, n)
+        found, totals, years = self._found(base, user_log, n, lined, private if p.private_run else None)
         fallback: tuple[str, ...] = ()
         extra = tuple(lv for lv in safe_fallback if levels is not None and lv not in levels)
         extra_rows: list[Estimate] = []  # built only when `levels` has no 保 (a 本科 question skips 专科)
         if not found["保"] and extra:
             extra_rows = rows(extra)
-            more, more_totals = self._found(extra_rows, user_log, n)
+            more, more_totals, more_years = self._found(extra_rows, user_log, n, lined,
+                                                        private if p.private_run else None)
             if more["保"]:
                 found["保"], totals["保"], fallback = more["保"], more_totals["保"], extra
+                years["保"] = more_years["保"]
         weak = ""
         if not found["保"]:
             # No unit is safe by the bands. Rather than leave the student without a 保底, name the best there
@@ -351,10 +397,13 @@ class Ladder:
                     totals[tier] -= len(found[tier]) - len(kept)
                     found[tier] = kept
                 found["保"], totals["保"] = [best], 1
+                years["保"] = {c.year for c in e.used}
         found["冲"].sort(key=lambda k: (-k[0].expected_rank, k[1]))
         found["稳"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
         found["保"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
-        shown = {t: [_pick(e, t, z) for e, z in v[:n]] for t, v in found.items()}
+        run = p.private_run if private is not None else 0
+        shown = {t: [_pick(e, t, z, t == "保" and e.key in lined) for e, z in mix(v, n, private, run, home)]
+                 for t, v in found.items()}
         points = [pt for v in shown.values() for k in v for pt in k.points]
         derived = sum(1 for pt in points if pt.rank_source == "derived")
         return Recommendation(
@@ -369,6 +418,8 @@ class Ladder:
             safe_fallback=fallback,
             weak_safe=weak,
             scaled=any(pt.equivalent_rank != pt.min_rank for pt in points),
+            tier_years={t: tuple(sorted(ys)) for t, ys in years.items()},
+            at_line=sum(1 for pk in shown["保"] if pk.at_line),
         )
 
     def chances(self, user_rank: int, school_id: int) -> list[Pick]:
@@ -388,40 +439,91 @@ class Ladder:
         return sorted(out, key=lambda pk: pk.z)
 
     def _found(
-        self, rows: list[Estimate], user_log: float, n: int
-    ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int]]:
+        self, rows: list[Estimate], user_log: float, n: int, lined: Collection[UnitKey] = (),
+        private: Callable[[int], bool] | None = None,
+    ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int], dict[str, set[int]]]:
         p = self.params
         found: dict[str, list[tuple[Estimate, float]]] = {t: [] for t in TIERS}
         totals = dict.fromkeys(TIERS, 0)
+        years: dict[str, set[int]] = {t: set() for t in TIERS}
         reach_z, safe_z, match_z = p.reach_z, p.safe_z, p.match_z
+        pool = n * POOL if private is not None else n  # room to mix 公办 and 民办 among the shown
+        publics = dict.fromkeys(TIERS, 0)  # 公办 units kept past the pool, up to n a tier
         for e in rows:
             z = (user_log - e[3]) / e[4]  # mean, sigma (tuple indexing: this loop runs over every unit)
-            if z > reach_z:
+            if z > safe_z and lined and e[8] and (e[0], e[1], e[2]) in lined:
+                tier = "保"  # filled at the batch line, and the user is well above it
+            elif z > reach_z:
                 continue
-            tier = "保" if z <= safe_z else "稳" if z <= match_z else "冲"
-            if tier == "保" and not e[8]:  # verified
-                continue  # an unverified history never vouches for a safe choice
+            else:
+                tier = "保" if z <= safe_z else "稳" if z <= match_z else "冲"
+                if tier == "保" and not e[8]:  # verified
+                    continue  # an unverified history never vouches for a safe choice
             totals[tier] += 1
+            years[tier].update(c.year for c in e[6])
             kept = found[tier]
             # 稳 and 保 are shown from the best school down (rows come in that order): keep the first
-            # `per_tier` and any ties with the last; 冲 is shown from the most attainable up: keep all.
-            if tier == "冲" or len(kept) < n or e.expected_rank == kept[-1][0].expected_rank:
+            # `pool` and any ties with the last; 冲 is shown from the most attainable up: keep all.
+            if tier == "冲" or len(kept) < pool or e.expected_rank == kept[-1][0].expected_rank:
                 kept.append((e, z))
+            elif private is not None and publics[tier] < n and not private(e[0]):
+                kept.append((e, z))
+                publics[tier] += 1
         if p.safe_span and len(found["保"]) > SAFE_KEEP:
             # Past the first few, a 保 far below the user only wastes the score: stop at `safe_span` times
             # the user's rank.
             limit = p.safe_span * math.exp(user_log)
             safe = found["保"]
             found["保"] = safe[:SAFE_KEEP] + [k for k in safe[SAFE_KEEP:] if k[0][5] <= limit]
-        return found, totals
+        return found, totals, years
+
+
+def mix(ranked: list[tuple[Estimate, float]], n: int, private: Callable[[int], bool] | None,
+        run: int, home: Callable[[int], bool] | None = None) -> list[tuple[Estimate, float]]:
+    """The first `n` of `ranked` (most likely first), except that after `run` 民办 schools in a row the next one shown
+    is the most likely 公办 one left, when there is one; then the order goes on as before. With `home`, when three or
+    more are shown and all are in (or all out of) the user's province, the last gives way to the most likely school
+    of the other kind, when the tier has one."""
+    if private is None or run <= 0 or len(ranked) <= 1:
+        return ranked[:n]
+    out = _mix_private(ranked, n, private, run)
+    if home is not None and len(out) >= 3:
+        sides = {home(k[0].school_id) for k in out}
+        if len(sides) == 1:
+            trail = 0  # 民办 in a row before the last place: the newcomer must not make the run too long
+            for k in reversed(out[:-1]):
+                if not private(k[0].school_id):
+                    break
+                trail += 1
+            other = next((k for k in ranked if home(k[0].school_id) not in sides
+                          and (trail < run or not private(k[0].school_id))), None)
+            if other is not None:
+                out = out[:-1] + [other]
+    return out
+
+
+def _mix_private(ranked: list[tuple[Estimate, float]], n: int, private: Callable[[int], bool],
+                 run: int) -> list[tuple[Estimate, float]]:
+    left = list(range(len(ranked)))
+    flags = [private(k[0].school_id) for k in ranked]
+    out: list[int] = []
+    streak = 0
+    while left and len(out) < n:
+        i = left[0]
+        if flags[i] and streak >= run:
+            i = next((j for j in left if not flags[j]), i)
+        left.remove(i)
+        out.append(i)
+        streak = streak + 1 if flags[i] else 0
+    return [ranked[i] for i in out]
 
 
 def _expected(e: Estimate) -> int:
     return e.expected_rank
 
 
-def _pick(e: Estimate, tier: str, z: float) -> Pick:
-    return Pick(e.school_id, e.campus, e.batch_level, tier, e.expected_rank, e.sigma, z, e.points)
+def _pick(e: Estimate, tier: str, z: float, at_line: bool = False) -> Pick:
+    return Pick(e.school_id, e.campus, e.batch_level, tier, e.expected_rank, e.sigma, z, e.points, at_line)
 
 
 def recommend(
@@ -459,13 +561,17 @@ def ladder_for(
         # Scale ranks only between tables that reach the tail: a truncated table's "cohort" is not one.
         return store.cohort(province, year, trk) if scalable and reaches_tail(store, province, year, trk) else None
 
+    from bot.core import facts  # facts imports this module
+
     kinds = kind_spreads(store.schools, params)
 
     def build(level: str) -> list[Estimate]:
         history = province_history(store, province, track, before_year, level)
         return estimate(history, cohort, target_year, target_cohort, params, track, kinds)
 
-    return Ladder((), target_year, params, build)
+    lined = (facts.line_units(store, province, track, params.line_tolerance, params.line_years)
+             if params.line_margin else None)
+    return Ladder((), target_year, params, build, lined)
 
 
 def reaches_tail(store: Store, province: str, year: int, track: str) -> bool:
@@ -499,8 +605,20 @@ def shortlist(
 
     table = store.table(province, track, target_year)
     levels = facts.levels_within_reach(store, province, track, table, rank) if table else LEVELS
+    margins = facts.user_margins(store, province, track, table, rank) if table else {}
     lad = ladder if ladder is not None else ladder_for(store, province, track, target_year, before_year, params)
-    return lad.place(rank, levels, safe_fallback=LEVELS, per_tier=params.per_tier, keep=keep)
+    schools = store.schools
+
+    def private(sid: int) -> bool:
+        s = schools.get(sid)
+        return s is not None and s.nature == "民办"
+
+    def home(sid: int) -> bool:
+        s = schools.get(sid)
+        return s is not None and s.province == province
+
+    return lad.place(rank, levels, safe_fallback=LEVELS, per_tier=params.per_tier, keep=keep, margins=margins,
+                     private=private, home=home)
 
 
 def tier_of(z: float, params: Params) -> str | None:

@@ -33,6 +33,7 @@ class Answer:
     school: dict[str, Any] | None = None
     major: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    brief: list[str] = field(default_factory=list)  # the notes that change a decision, short (the default answer)
     placement: list[str] = field(default_factory=list)  # lines placing the user against batch lines
     candidates: list[str] = field(default_factory=list)  # when a name was ambiguous or unknown
     problem: str | None = None  # why the question could not be answered (missing province ...)
@@ -61,6 +62,7 @@ class Engine:
         self._ladders: dict[tuple[str, str, int], Ladder] = twin_of._ladders if twin_of is not None else {}
         self._coverages: dict[tuple[str, str], dict[str, set[int]]] = (
             twin_of._coverages if twin_of is not None else {})
+        self._depths: dict[tuple[str, str, str], facts.DepthIndex] = twin_of._depths if twin_of is not None else {}
         self._lock: threading.Lock = twin_of._lock if twin_of is not None else threading.Lock()
         self.names: NameIndex = twin_of.names if twin_of is not None else _name_index(store)
         self._cities: frozenset[str] = twin_of._cities if twin_of is not None else frozenset(
@@ -116,22 +118,36 @@ class Engine:
             return Answer(q.intent, qd, notes=notes, problem=pos)
         prov, track_used, table, rank = pos
         score = q.score if q.rank is None else None  # a stated rank wins over a stated score (see _position)
+        # what the user wrote, less the score conversion the placement line states
+        brief = [n for n in notes if score is None or not n.startswith(f"{score:g}分按")]
         placement = facts.placement(self.store, prov, track_used, table, rank, score)
         keep = facts.school_filter(self.store, q.filters, prov)
         scope = facts.filter_scope(q.filters, prov)
         qd["filters"] = list(q.filters)
         if q.filters:
             notes.append(f"只列{scope}院校。")
+            brief.append(f"只列{scope}院校")
         rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params,
                         ladder=self._ladder(prov, track_used, table.year), keep=keep)
         if rec.levels == ("本科",):
             notes.append("位次在本科线以上，只列本科院校" + ("（保底除外）。" if rec.safe_fallback else "。"))
-        notes += facts.reach_notes(self.store, prov, track_used, rec, self._coverage(prov, track_used), scope)
+        margins = facts.user_margins(self.store, prov, track_used, table, rank)
+        levels = dict.fromkeys(rec.levels + rec.safe_fallback)
+        depths = [facts.depth(self._depth_index(prov, track_used, lv), lv, rank, table.year)
+                  for lv in levels if margins.get(lv, 0.0) >= 0]  # levels whose line the user clears
+        more, short = facts.reach_notes(self.store, prov, track_used, rec, self._coverage(prov, track_used), scope,
+                                        depths, self.params.line_tolerance)
+        notes += more
+        brief += short
         results = [self._result(p) for tier in ("冲", "稳", "保") for p in rec.tiers[tier]]
         qd["totals"] = rec.totals
         qd["weak_safe"] = rec.weak_safe
         qd["safe_levels"] = list(rec.safe_fallback or rec.levels)
-        return Answer(q.intent, qd, results=results, notes=notes, placement=placement)
+        qd["tier_years"] = {t: list(ys) for t, ys in rec.tier_years.items()}
+        qd["at_line"] = rec.at_line
+        qd["line_margins"] = margins
+        qd["coverage"] = [d.to_dict() for d in depths]
+        return Answer(q.intent, qd, results=results, notes=notes, brief=brief, placement=placement)
 
     def _position(self, q: Query, qd: dict[str, Any], notes: list[str]) -> tuple[str, str, ScoreTable, int] | str:
         """Where the user stands (province, track used, score table, rank), or what is missing to say."""
@@ -207,6 +223,15 @@ class Engine:
                 self._ladders[key] = lad
         return lad
 
+    def _depth_index(self, prov: str, track: str, level: str) -> facts.DepthIndex:
+        key = (prov, track, level)
+        got = self._depths.get(key)
+        if got is None:
+            got = facts.depth_index(self.store, prov, track, level)
+            with self._lock:
+                self._depths[key] = got
+        return got
+
     def _coverage(self, prov: str, track: str) -> dict[str, set[int]]:
         key = (prov, track)
         have = self._coverages.get(key)
@@ -224,6 +249,8 @@ class Engine:
         for (prov, track), year in latest.items():
             self._ladder(prov, track, year).warm()
             self._coverage(prov, track)
+            for level in ("本科", "专科"):
+                self._depth_index(prov, track, level)
         return len(latest)
 
     def with_per_tier(self, per_tier: int) -> Engine:
@@ -249,6 +276,7 @@ class Engine:
             "batch_level": p.batch_level,
             "rank_source": latest.rank_source,
             "verified": p.verified,
+            "at_line": p.at_line,
             "expected_rank": p.expected_rank,
             "city": facts.campus_city(p.campus, self._cities) or (s.city if s else None),
             "level": s.level if s else None,

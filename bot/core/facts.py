@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.core import majors, places
-from bot.core.advise import WEAK_UNREACHED, Estimate, Recommendation, equivalent_tracks
+from bot.core.advise import WEAK_UNREACHED, WEAK_UNSAFE, Estimate, Recommendation, equivalent_tracks
 from bot.core.names import campus_base, resolve_major
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
 from gaokao.names import fold
@@ -125,6 +127,11 @@ def placement(store: Store, prov: str, track: str, table: ScoreTable, rank: int,
             continue
         diff = approx - line
         parts.append(f"{'高于' if diff >= 0 else '低于'}{name}{line:g}分{abs(diff):g}分")
+    for level in ("本科", "专科"):  # say when a level's line is missing that year, with the latest one known
+        if level_line(store, prov, track, y, level) is None:
+            known = [yy for yy in lines_years if yy < y and level_line(store, prov, track, yy, level) is not None]
+            last = (f"（最近为{known[-1]}年{level_line(store, prov, track, known[-1], level):g}分）" if known else "")
+            parts.append(f"{y}年{level}批线暂缺{last}")
     if parts:
         note = "" if y == table.year else f"（{table.year}年批次线暂缺，用{y}年）"
         out.append(f"对照{y}年批次线{note}：" + "，".join(parts) + "。")
@@ -147,6 +154,164 @@ def levels_within_reach(store: Store, prov: str, track: str, table: ScoreTable, 
     return ("本科", "专科")
 
 
+def level_line(store: Store, prov: str, track: str, year: int, level: str) -> float | None:
+    """The lowest ordinary control line of a batch level in one year (本科: 本科批 or 本科二批 …, never the 特殊类型
+    or 提前 lines; 专科: 专科批), or None when the year has none."""
+    got = [s for b, s in store.control_lines(prov, year, track)
+           if batch_level(b) == level and "提前" not in b and b != SPECIAL_TYPE_LINE]
+    return min(got) if got else None
+
+
+def lines_year(store: Store, prov: str, track: str, year: int) -> int | None:
+    """The year whose control lines stand for `year`: itself, else the latest before it, else the earliest after."""
+    years = store.control_line_years(prov, track)
+    before = [y for y in years if y <= year]
+    return max(before) if before else (min(years) if years else None)
+
+
+def user_margins(store: Store, prov: str, track: str, table: ScoreTable, rank: int) -> dict[str, float]:
+    """The user's score minus the target year's line of each batch level (levels with a known line only)."""
+    y = lines_year(store, prov, track, table.year)
+    if y is None or not table.scores or rank > table.size:
+        return {}
+    score = table.score_of(rank)
+    out = {}
+    for level in ("本科", "专科"):
+        line = level_line(store, prov, track, y, level)
+        if line is not None:
+            out[level] = score - line
+    return out
+
+
+FLOOR_UNITS = 50  # a year without a published line uses the lowest cutoff of at least this many units ...
+FLOOR_NEAR = 25  # ... when it lies within this many points of a line the province published in another year
+
+
+def year_lines(store: Store, prov: str, track: str, level: str) -> Callable[[int, str], float | None]:
+    """The batch line of `level` for a year and track of a cutoff: the published one, else the lowest ordinary cutoff
+    of that year when enough schools have one and it sits near a published line (贵州 publishes only recent lines)."""
+    published = [ln for t in equivalent_tracks(track) for y in store.control_line_years(prov, t)
+                 if (ln := level_line(store, prov, t, y, level)) is not None]
+    memo: dict[tuple[int, str], float | None] = {}
+
+    def line(year: int, trk: str) -> float | None:
+        key = (year, trk)
+        if key not in memo:
+            got = level_line(store, prov, trk, year, level)
+            if got is None and published:
+                scores: dict[tuple[int, str | None], float] = {}
+                for c in store.province_cutoffs(prov, trk, level):
+                    if c.year == year and c.min_score is not None and "提前" not in c.batch:
+                        k = (c.school_id, c.campus)
+                        scores[k] = min(c.min_score, scores.get(k, c.min_score))
+                floor = min(scores.values()) if len(scores) >= FLOOR_UNITS else None
+                if floor is not None and any(abs(floor - ln) <= FLOOR_NEAR for ln in published):
+                    got = floor
+            memo[key] = got
+        return memo[key]
+
+    return line
+
+
+def line_units(store: Store, prov: str, track: str, tolerance: float, min_years: int = 1
+               ) -> Callable[[str, list[Estimate]], dict[tuple[int, str | None, str], float]]:
+    """What finds a level's verified units that filled at the batch line: they rest on at least `min_years` years,
+    each with a line (year_lines) and a cutoff score at most `tolerance` points above it; each unit with the most
+    points it stood above the line."""
+
+    def build(level: str, estimates: list[Estimate]) -> dict[tuple[int, str | None, str], float]:
+        line = year_lines(store, prov, track, level)
+        out = {}
+        for e in estimates:
+            if not e.verified or len(e.used) < min_years:
+                continue
+            gap = 0.0
+            for c in e.used:
+                ln = line(c.year, c.track)
+                if ln is None or c.min_score is None or c.min_score > ln + tolerance:
+                    break
+                gap = max(gap, c.min_score - ln)
+            else:
+                out[e.key] = gap
+        return out
+
+    return build
+
+
+THIN = 100  # fewer verified schools than this with recent cutoffs near the user's rank: the level's data is thin
+UNUSABLE = 20  # fewer than this: no list of the level can be relied on
+
+
+@dataclass(frozen=True, slots=True)
+class Depth:
+    """How many schools of one batch level have recent cutoffs near the user's rank."""
+
+    level: str
+    years: tuple[tuple[int, int, int], ...]  # (year, verified schools, third-party-only schools), oldest first
+    verified: int  # schools with verified cutoffs, in the best-covered of those years
+    unverified: int  # schools with third-party cutoffs only, in the year with most of them
+
+    @property
+    def stale(self) -> bool:
+        """The latest year has almost no verified schools while an earlier one had many (甘肃专科: 2024年829所、2025年1所)."""
+        return (len(self.years) > 1 and self.years[-1][1] < UNUSABLE
+                and max(v for _, v, _ in self.years) >= THIN)
+
+    @property
+    def thin(self) -> bool:
+        """Fewer than THIN verified schools, or hardly any in the latest year."""
+        return self.verified < THIN or self.stale
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"level": self.level, "years": {str(y): {"verified": v, "third_party": u} for y, v, u in self.years},
+                "verified": self.verified, "third_party": self.unverified, "thin": self.thin, "stale": self.stale}
+
+
+DepthIndex = dict[int, tuple[list[int], list[int]]]  # year -> ascending easiest ranks of schools: verified, third-party only
+
+
+def depth_index(store: Store, prov: str, track: str, level: str) -> DepthIndex:
+    """Per year, each school's easiest ordinary cutoff rank of a level (the tracks comparable with `track`): schools
+    with a verified cutoff that year, and schools with third-party cutoffs only; sorted for bisecting."""
+    ver: dict[int, dict[int, int]] = defaultdict(dict)
+    third: dict[int, dict[int, int]] = defaultdict(dict)
+    for t in equivalent_tracks(track):
+        for c in store.province_cutoffs(prov, t, level):
+            if c.min_rank is not None and "提前" not in c.batch:
+                by = (ver if c.verified else third)[c.year]
+                by[c.school_id] = max(c.min_rank, by.get(c.school_id, 0))
+    return {y: (sorted(ver[y].values()), sorted(r for sid, r in third[y].items() if sid not in ver[y]))
+            for y in set(ver) | set(third)}
+
+
+def depth(index: DepthIndex, level: str, rank: int, target_year: int, recent: int = 3) -> Depth:
+    """Schools of a level with cutoffs in the `recent` years before `target_year` that were not far out of the
+    user's reach (their easiest cutoff rank at least half the user's): the pool a list at this rank draws on.
+    `verified` and `unverified` are the counts of the best-covered year."""
+    years = []
+    for y in range(target_year - recent, target_year):
+        got = index.get(y)
+        if got is None:
+            continue
+        ver, third = got
+        floor = rank // 2
+        years.append((y, len(ver) - bisect.bisect_left(ver, floor), len(third) - bisect.bisect_left(third, floor)))
+    return Depth(level, tuple(years), max((v for _, v, _ in years), default=0),
+                 max((u for _, _, u in years), default=0))
+
+
+def depth_sentence(prov: str, track: str, d: Depth) -> str:
+    """"河南物理类专科院校：2024年仅4所、2025年1所有核验过的逐校数据（另有205所只有第三方数据），无法给出可靠的专科冲稳保"."""
+    few = [i for i, (_, v, _) in enumerate(d.years) if v < THIN][:1] if d.thin else []  # "仅" once, at the first
+    counts = [f"{y}年{'仅' if i in few else ''}{v}所" for i, (y, v, _) in enumerate(d.years)]
+    have = "、".join(counts) + "有核验的逐校数据" if counts else "近年没有逐校数据"
+    third = f"（另{d.unverified}所只有第三方数据）" if d.unverified else ""
+    verdict = (f"无法给出可靠的{d.level}冲稳保" if d.verified < UNUSABLE
+               else f"{d.years[-1][0]}年数据缺失，{d.level}冲稳保仅供参考" if d.stale else f"{d.level}冲稳保仅供参考")
+    return f"{prov}{track}{d.level}院校：{have}{third}，{verdict}"
+
+
 def campus_city(campus: str | None, cities: Collection[str]) -> str | None:
     """The city a campus is in when its name is one (威海, 深圳, 秦皇岛分校, 苏州校区), else None.
 
@@ -161,30 +326,53 @@ def campus_city(campus: str | None, cities: Collection[str]) -> str | None:
 
 
 def reach_notes(
-    store: Store, prov: str, track: str, rec: Recommendation, have: dict[str, set[int]], scope: str = ""
-) -> list[str]:
-    """What the recommendation rests on and what the data lacks; `scope`: the user's filters ("省内、公办")."""
+    store: Store, prov: str, track: str, rec: Recommendation, have: dict[str, set[int]], scope: str = "",
+    depths: Sequence[Depth] = (), line_tolerance: float = 0.0,
+) -> tuple[list[str], list[str]]:
+    """What the recommendation rests on and what the data lacks, as full notes (the detail view) and as short
+    phrases for the two note lines of the default answer (only what changes a decision); `scope`: the user's
+    filters ("省内、公办"); `depths`: how many schools the levels within the user's reach rest on."""
     notes: list[str] = []
+    brief: list[str] = []
+    thin = [d for d in depths if d.thin]
+    for d in thin:
+        notes.append(depth_sentence(prov, track, d) + "。")
+        brief.append(depth_sentence(prov, track, d))
     if rec.years_used:
         how = f"按当年考生人数换算到{rec.target_year}年" if rec.scaled else "直接按位次比较（回测中比按考生人数换算更准）"
         notes.append(f"录取位次取自{'、'.join(str(y) for y in sorted(rec.years_used))}年的普通批数据，{how}。")
+        if rec.scaled:
+            brief.append(f"往年位次已按考生人数换算到{rec.target_year}年")
     if len(rec.tracks_used) > 1:
         notes.append(f"历史数据跨越新高考改革（{'/'.join(rec.tracks_used)}），改革前后的位次波动更大，仅供参考。")
+        brief.append(f"数据跨新高考改革（{'/'.join(rec.tracks_used)}），波动更大")
     where = f"（{'、'.join(rec.safe_fallback)}院校）" if rec.safe_fallback else ""
     among = f"在{scope}院校中，" if scope else ""
     widen = "去掉筛选条件可以看到更稳妥的学校。" if scope else ""
-    if rec.weak_safe == WEAK_UNREACHED:
+    safe_levels = set(rec.safe_fallback or rec.levels)
+    missing = any(d.thin and d.level in safe_levels for d in depths)  # the data is missing, not the safe schools
+    if rec.at_line:
+        notes.append(f"“保”中{rec.at_line}所往年在批次线附近录满（最低分至多高出当年批次线{line_tolerance:g}分），您的分数高出批次线较多，"
+                     "线上即可录取；仍请留意招生计划的变化。")
+    if rec.weak_safe == WEAK_UNSAFE and missing:
+        notes.append(f"{among}“保”里列的是现有数据中把握最大的一所{where}：这是因为逐校数据不足，不是没有学校能保底；"
+                     + (widen or "请结合院校公布的往年录取分和征集志愿（补录）再选几所保底。"))
+    elif rec.weak_safe == WEAK_UNREACHED:
         notes.append(f"{among}往年没有哪所学校的最低录取位次低到您的位次；“保”里列的是往年位次最接近的一所{where}，并不稳妥。"
                      + (widen or "请多填几所专科院校，并留意征集志愿（补录）。"))
+        brief.append("往年没有学校录取到您的位次，“保”并不稳妥")
     elif rec.weak_safe:
         notes.append(f"{among}按往年位次，没有哪所学校能算作稳妥的保底；“保”里列的是现有数据中把握最大的一所{where}，"
                      "仍有落榜可能，" + (widen or "请多填几所往年位次比您低得多的学校。"))
+        brief.append("按往年位次没有稳妥的保底，请多填几所往年位次低得多的学校")
     elif rec.safe_fallback:
         notes.append(f"本科院校里没有足够稳妥的保底，“保”列的是{'、'.join(rec.safe_fallback)}院校。")
     if rec.derived_share > 0:
         notes.append(f"标“≈”的位次由分数按一分一段表换算（约{100 * rec.derived_share:.0f}%的数据点），非官方公布位次。")
+        brief.append("≈为由分数换算的位次")
     if any(not p.verified for v in rec.tiers.values() for p in v):
         notes.append("标“未核验”的学校只有第三方数据，未列入“保”。")
+        brief.append("“未核验”为第三方数据，不作保底")
     latest = max((y for ys in have.values() for y in ys), default=None)
     for level in ("本科", "专科"):
         years = sorted(have.get(level, ()))
@@ -195,10 +383,15 @@ def reach_notes(
             notes.append(f"{prov}{track}{level}批院校数据只到{years[-1]}年，{gap}暂缺。")
     if not any(rec.tiers.values()):
         notes.append("按现有数据没有找到匹配的学校。")
+        brief.append("按现有数据没有找到匹配的学校")
+    elif not rec.tiers["保"] and missing:
+        notes.append(f"{among}“保”暂缺是因为逐校数据不足，不是没有学校能保底；"
+                     + (widen or "请结合院校公布的往年录取分和征集志愿（补录）再选保底。"))
     elif not rec.tiers["保"]:
         notes.append(f"{among}按现有数据没有足够稳妥的“保”底学校，往年也没有学校的最低录取位次接近您的位次；"
                      + (widen or "请结合专科批和省内院校再看，并留意征集志愿（补录）。"))
-    return notes
+        brief.append("没有足够稳妥的“保”，请留意征集志愿（补录）")
+    return notes, brief
 
 
 def profile(store: Store, sid: int, prov: str | None, track: str | None, campus: str | None = None,

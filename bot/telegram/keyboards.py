@@ -64,6 +64,19 @@ class StandCb(CallbackData, prefix="s"):
     f: Filters = ""
 
 
+class DetailCb(CallbackData, prefix="d"):
+    """The long form of a rank answer: every year of every school, every note (the fields of TierCb's query)."""
+
+    p: Province
+    k: Track
+    r: Rank
+    y: Year = 0
+    f: Filters = ""
+
+
+DETAIL_TEXT = "详情"
+
+
 # parse.FILTERS keys as one letter each in TierCb.f (callback data is limited to 64 bytes); place filters
 # (regions.find_places) follow as "~word" ("~江浙沪", "~武汉"), regions' "near"/"away" as letters.
 FILTER_CODES = {"home": "h", "public": "p", "985": "9", "211": "2", "dfc": "d", "no_zk": "z", "near": "n",
@@ -130,6 +143,9 @@ def for_answer(answer: Answer) -> InlineKeyboardMarkup | None:
         chart = StandCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0, f=f)
         if any(r.get("cutoff_rank") is not None for r in answer.results) and _packs(chart):
             kb.row(InlineKeyboardButton(text="📊 图表", callback_data=chart.pack()))
+        detail = DetailCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0, f=f)
+        if _packs(detail):
+            kb.row(InlineKeyboardButton(text=DETAIL_TEXT, callback_data=detail.pack()))
     elif answer.intent in ("school", "major") and answer.school and answer.school.get("cutoffs"):
         s = answer.school
         kb.button(text="📈 历年录取位次走势", callback_data=HistCb(s=s["school_id"], p=s.get("cutoffs_in") or ""))

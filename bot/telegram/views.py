@@ -12,7 +12,7 @@ from aiogram.types import BotCommand
 from bot.core.answer import Answer
 from bot.core.facts import FILTER_WORDS
 from bot.core.render import help_text
-from bot.telegram.keyboards import FILTER_CODES, StandCb, TierCb
+from bot.telegram.keyboards import FILTER_CODES, DetailCb, StandCb, TierCb
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     # command, menu description, example arguments
@@ -69,8 +69,8 @@ _FILTER_BY_CODE = {code: FILTER_WORDS.get(key, "") for key, code in FILTER_CODES
     "z": "不要专科", "n": "离家近", "w": "省外"}
 
 
-def rank_query(cb: TierCb | StandCb) -> str:
-    """The message that recomputes the answer behind a tier or standing-chart button."""
+def rank_query(cb: TierCb | StandCb | DetailCb) -> str:
+    """The message that recomputes the answer behind a tier, standing-chart or detail button."""
     letters, *places = cb.f.split("~")
     return (f"{cb.p} {cb.k} 位次{cb.r}" + (f" {cb.y}年" if cb.y else "")
             + "".join(f" {_FILTER_BY_CODE[c]}" for c in letters if c in _FILTER_BY_CODE)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, EditMessageText, SendMessage, SendPhoto
 
-from bot.telegram.keyboards import CmpCb, HistCb, StandCb, TierCb
+from bot.telegram.keyboards import DETAIL_TEXT, CmpCb, DetailCb, HistCb, StandCb, TierCb
+from bot.telegram.routers.callbacks import FORGED
 from bot.telegram.views import Paging
 from tests.telegram import fake_api
 from tests.telegram.conftest import Harness, make_harness
@@ -29,6 +30,7 @@ def buttons(req: SendMessage | EditMessageText) -> list[tuple[str, str]]:
 
 def test_callback_data_fits_in_64_bytes() -> None:
     worst = [TierCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, t="冲", n=99, m="c", a=2_147_483_647, f="hp92d"),
+             DetailCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, f="hp92dznw~江浙沪"),
              CmpCb(a=2_147_483_647, b=2_147_483_646, p="黑龙江", g=1), HistCb(s=2_147_483_647, p="黑龙江"),
              StandCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, f="hp92dznw")]
     for cb in worst:
@@ -37,8 +39,23 @@ def test_callback_data_fits_in_64_bytes() -> None:
 
 async def test_first_answer_shows_one_per_tier_and_offers_more(paged: Harness) -> None:
     (msg,) = await paged.say("河南 理科 505分")
-    assert "列前1所" in msg.text
+    assert "列1所" in msg.text  # the tier header: "共N所（…年数据），列1所"
     assert buttons(msg)[0][1] == TierCb(p="河南", k="物理类", r=241, t="保", m="o").pack()
+    assert dict(buttons(msg))[DETAIL_TEXT] == DetailCb(p="河南", k="物理类", r=241).pack()
+
+
+async def test_detail_button_sends_the_long_form_of_the_rank_answer(paged: Harness) -> None:
+    sent = await paged.press(DetailCb(p="河南", k="物理类", r=241).pack())
+    texts = [r.text for r in sent if isinstance(r, SendMessage)]
+    assert texts and "位次241" in texts[0]
+    assert "数据覆盖" in texts[0] and "注：录取位次取自" in texts[0]  # every school's years, every note
+    assert isinstance(sent[0], AnswerCallbackQuery)
+
+
+async def test_a_forged_detail_button_is_refused(paged: Harness) -> None:
+    sent = await paged.press("d:河南:物理类:-5:0:")
+    assert [type(r) for r in sent] == [AnswerCallbackQuery]
+    assert sent[0].text == FORGED
 
 
 async def test_tier_button_opens_a_page_as_a_new_message_then_pages_by_editing(paged: Harness) -> None:

@@ -49,11 +49,12 @@ async def test_query_commands(h: Harness) -> None:
 
 async def test_rank_answer_has_tier_buttons(h: Harness) -> None:
     sent = await h.say("河南 理科 505分")
-    *tiers, (chart,) = sent[0].reply_markup.inline_keyboard
+    *tiers, (chart,), (detail,) = sent[0].reply_markup.inline_keyboard
     buttons = [b for row in tiers for b in row]
     assert buttons and all(re.fullmatch(r"[冲稳保] \d+所 ›", b.text) for b in buttons)
     assert buttons[0].callback_data.startswith("t:河南:物理类:241:")
     assert chart.text == "📊 图表" and chart.callback_data == "s:河南:物理类:241:0:"
+    assert detail.text == "详情" and detail.callback_data.startswith("d:河南:物理类:241:")  # the long form
 
 
 async def test_school_and_compare_answers_have_chart_buttons(h: Harness) -> None:

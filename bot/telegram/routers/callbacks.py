@@ -7,9 +7,10 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.core.render import render
 from bot.serve.charts import ChartMaker, Trend, school_trend, standing_of, standing_text, trend_text
 from bot.serve.engines import Core
-from bot.telegram.keyboards import CmpCb, HistCb, StandCb, TierCb, picker, tier_view
+from bot.telegram.keyboards import CmpCb, DetailCb, HistCb, StandCb, TierCb, picker, tier_view
 from bot.telegram.replies import answer_text, send_chart, send_parts
 from bot.telegram.views import (
     Paging,
@@ -24,7 +25,7 @@ from bot.telegram.views import (
 EXPIRED = "这个按钮已失效（数据可能已更新），请重新提问。"
 FORGED = "按钮数据无效，已忽略。"  # data no button of ours carries: a page out of range, a rank of -5 ...
 NO_STANDING = "这个回答里没有学校的录取位次，画不出图表。"
-_FIELDS = {cls.__prefix__: len(cls.model_fields) for cls in (TierCb, HistCb, CmpCb, StandCb)}
+_FIELDS = {cls.__prefix__: len(cls.model_fields) for cls in (TierCb, HistCb, CmpCb, StandCb, DetailCb)}
 
 
 async def _show(cq: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup, new: bool) -> None:
@@ -61,6 +62,16 @@ async def on_tier(cq: CallbackQuery, callback_data: TierCb, bot: Bot, core: Core
         text = tier_text(answer, cb, rows, pages, paging.page)
         await _show(cq, bot, text, tier_view(cb, rows, pages, answer.query.get("totals", {})), new=cb.m == "o")
     await cq.answer()
+
+
+async def on_detail(cq: CallbackQuery, callback_data: DetailCb, bot: Bot, core: Core) -> None:
+    """The long form of a rank answer, as new messages."""
+    answer = await core.answer(rank_query(callback_data))
+    if answer.problem or answer.intent not in ("rank", "score") or cq.message is None:
+        await cq.answer(EXPIRED, show_alert=True)
+        return
+    await cq.answer()
+    await send_parts(bot, cq.message.chat.id, render(answer, detail=True))
 
 
 async def _send_trends(cq: CallbackQuery, bot: Bot, charts: ChartMaker, trends: list[Trend]) -> None:
@@ -128,6 +139,7 @@ def make_router() -> Router:
     """The callbacks router."""
     router = Router(name="callbacks")
     router.callback_query.register(on_tier, TierCb.filter(F.t.in_({"冲", "稳", "保"})))
+    router.callback_query.register(on_detail, DetailCb.filter())
     router.callback_query.register(on_history, HistCb.filter())
     router.callback_query.register(on_compare, CmpCb.filter())
     router.callback_query.register(on_standing, StandCb.filter())

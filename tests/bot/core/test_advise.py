@@ -211,3 +211,36 @@ def test_chances_place_every_unit_of_one_school() -> None:
     assert [(p.batch_level, p.tier) for p in got] == [("专科", "保"), ("本科", "")]  # most attainable first
     assert [p.tier for p in ladder.chances(1500, 3)] == ["稳"]  # unverified: never 保
     assert ladder.chances(1500, 99) == []
+
+
+def test_mix_keeps_at_most_two_private_schools_in_a_row_when_public_ones_exist() -> None:
+    from bot.core.advise import mix
+
+    class E(tuple):  # type: ignore[type-arg]
+        @property
+        def school_id(self) -> int:
+            return int(self[0])
+
+    ranked = [(E((i,)), float(i)) for i in range(1, 9)]
+    private = {1, 2, 3, 4, 5}.__contains__  # the five most likely are 民办, then 公办 6, 7, 8
+    shown = [k[0].school_id for k in mix(ranked, 5, private, 2)]  # type: ignore[arg-type]
+    assert shown == [1, 2, 6, 3, 4]
+    assert [k[0].school_id for k in mix(ranked, 5, private, 0)] == [1, 2, 3, 4, 5]  # off: likelihood order
+    only_private = [k for k in ranked if private(k[0].school_id)]
+    assert [k[0].school_id for k in mix(only_private, 5, private, 2)] == [1, 2, 3, 4, 5]  # none public to mix in
+
+
+def test_mix_shows_a_school_near_home_when_all_would_be_far() -> None:
+    from bot.core.advise import mix
+
+    class E(tuple):  # type: ignore[type-arg]
+        @property
+        def school_id(self) -> int:
+            return int(self[0])
+
+    ranked = [(E((i,)), float(i)) for i in range(1, 9)]
+    private = {2, 7}.__contains__
+    home = {7, 8}.__contains__  # only the two least likely are in the user's province
+    shown = [k[0].school_id for k in mix(ranked, 5, private, 2, home)]  # type: ignore[arg-type]
+    assert shown == [1, 2, 3, 4, 7]
+    assert [k[0].school_id for k in mix(ranked, 5, private, 2, {1, 2, 3, 4, 5, 6, 7, 8}.__contains__)] == [1, 2, 3, 4, 5]
