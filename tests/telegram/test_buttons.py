@@ -90,7 +90,7 @@ async def test_rank_answer_offers_the_standing_chart(paged: Harness) -> None:
     sent = await paged.press(data)
     photo = next(r for r in sent if isinstance(r, SendPhoto))
     assert photo.photo.data.startswith(b"\x89PNG") and len(photo.photo.data) > 5000
-    listed = [line.split()[1] for line in msg.text.splitlines() if line.startswith("• ")]
+    listed = [line[2:].split("（")[0].split()[0] for line in msg.text.splitlines() if line.startswith("• ")]
     assert listed == ["河南大学"]  # one school per tier on the first page (of 2 in 保)
     assert "位次241" in photo.caption and "河南大学：2025 位次325" in photo.caption and "河南科技学院" not in photo.caption
     assert [type(r) for r in sent] == [AnswerCallbackQuery, SendPhoto]
