@@ -18,6 +18,7 @@ from bot.core.store import Cutoff, SchoolProfile
 
 if TYPE_CHECKING:
     from bot.core.store import Store
+    from bot.core.units import SchoolUnits, Unit
 
 TIERS: tuple[str, ...] = ("冲", "稳", "保")
 LEVELS: tuple[str, ...] = ("本科", "专科")
@@ -85,6 +86,8 @@ class Estimate(NamedTuple):
     used: tuple[Cutoff, ...]  # the years it rests on, most recent first
     factors: tuple[float, ...]  # each year's rank multiplier into the target year's cohort
     verified: bool  # all years rest on verified (official or the school's own) rows
+    unit: Unit | None = None  # the group (major) this estimate places, when split from its school (bot/core/units.py)
+    span: SchoolUnits | None = None  # every group (major) of the school that year
 
     @property
     def key(self) -> UnitKey:
@@ -109,6 +112,8 @@ class Pick:
     sigma: float
     z: float
     points: tuple[YearPoint, ...]  # most recent first
+    unit: Unit | None = None  # the group (major) placed, when the data has the school's groups
+    span: SchoolUnits | None = None  # every group (major) of the school that year
 
     @property
     def key(self) -> UnitKey:
@@ -305,9 +310,13 @@ class Ladder:
         safe_fallback: Collection[str] = (),
         per_tier: int | None = None,
         keep: Callable[[Estimate], bool] | None = None,
+        one_per_school: bool = False,
     ) -> Recommendation:
         """冲/稳/保 for `user_rank`, drawing only on units of `levels` (all when None), `per_tier` schools
         per tier (the ladder's Params when None).
+
+        `one_per_school`: the ladder holds several units (groups, majors) of a school; a tier lists each school
+        once, with its hardest unit of that tier in 稳 and 保 and its most attainable one in 冲, and counts schools.
 
         When no unit of `levels` is 保, 保 is drawn from the units of `safe_fallback` instead (a 专科 保底
         for a rank just above the 本科 line), and the recommendation says so.
@@ -320,13 +329,13 @@ class Ladder:
             return got if keep is None else [e for e in got if keep(e)]
 
         base = rows(levels)
-        found, totals = self._found(base, user_log, n)
+        found, totals = self._found(base, user_log, n, one_per_school)
         fallback: tuple[str, ...] = ()
         extra = tuple(lv for lv in safe_fallback if levels is not None and lv not in levels)
         extra_rows: list[Estimate] = []  # built only when `levels` has no 保 (a 本科 question skips 专科)
         if not found["保"] and extra:
             extra_rows = rows(extra)
-            more, more_totals = self._found(extra_rows, user_log, n)
+            more, more_totals = self._found(extra_rows, user_log, n, one_per_school)
             if more["保"]:
                 found["保"], totals["保"], fallback = more["保"], more_totals["保"], extra
         weak = ""
@@ -352,6 +361,14 @@ class Ladder:
                     found[tier] = kept
                 found["保"], totals["保"] = [best], 1
         found["冲"].sort(key=lambda k: (-k[0].expected_rank, k[1]))
+        if one_per_school:
+            seen: set[tuple[int, str | None]] = set()
+            reach = []
+            for k in found["冲"]:
+                if (k[0].school_id, k[0].campus) not in seen:
+                    seen.add((k[0].school_id, k[0].campus))
+                    reach.append(k)
+            found["冲"] = reach
         found["稳"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
         found["保"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
         shown = {t: [_pick(e, t, z) for e, z in v[:n]] for t, v in found.items()}
@@ -388,12 +405,13 @@ class Ladder:
         return sorted(out, key=lambda pk: pk.z)
 
     def _found(
-        self, rows: list[Estimate], user_log: float, n: int
+        self, rows: list[Estimate], user_log: float, n: int, one_per_school: bool = False
     ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int]]:
         p = self.params
         found: dict[str, list[tuple[Estimate, float]]] = {t: [] for t in TIERS}
         totals = dict.fromkeys(TIERS, 0)
         reach_z, safe_z, match_z = p.reach_z, p.safe_z, p.match_z
+        seen: dict[str, set[tuple[int, str | None]]] = {t: set() for t in TIERS}
         for e in rows:
             z = (user_log - e[3]) / e[4]  # mean, sigma (tuple indexing: this loop runs over every unit)
             if z > reach_z:
@@ -401,6 +419,13 @@ class Ladder:
             tier = "保" if z <= safe_z else "稳" if z <= match_z else "冲"
             if tier == "保" and not e[8]:  # verified
                 continue  # an unverified history never vouches for a safe choice
+            if one_per_school:
+                school = (e[0], e[1])
+                if school in seen[tier]:
+                    if tier == "冲":  # every 冲 unit is kept: the most attainable is chosen after sorting
+                        found[tier].append((e, z))
+                    continue
+                seen[tier].add(school)
             totals[tier] += 1
             kept = found[tier]
             # 稳 and 保 are shown from the best school down (rows come in that order): keep the first
@@ -421,7 +446,7 @@ def _expected(e: Estimate) -> int:
 
 
 def _pick(e: Estimate, tier: str, z: float) -> Pick:
-    return Pick(e.school_id, e.campus, e.batch_level, tier, e.expected_rank, e.sigma, z, e.points)
+    return Pick(e.school_id, e.campus, e.batch_level, tier, e.expected_rank, e.sigma, z, e.points, e.unit, e.span)
 
 
 def recommend(
@@ -489,6 +514,7 @@ def shortlist(
     params: Params = Params(),
     ladder: Ladder | None = None,
     keep: Callable[[Estimate], bool] | None = None,
+    one_per_school: bool = False,
 ) -> Recommendation:
     """The list the bot shows: `per_tier` schools per tier, 本科 only when the rank clears the 本科 line;
     only the units `keep` accepts when given (the user's "只看省内", "公办").
@@ -500,7 +526,8 @@ def shortlist(
     table = store.table(province, track, target_year)
     levels = facts.levels_within_reach(store, province, track, table, rank) if table else LEVELS
     lad = ladder if ladder is not None else ladder_for(store, province, track, target_year, before_year, params)
-    return lad.place(rank, levels, safe_fallback=LEVELS, per_tier=params.per_tier, keep=keep)
+    return lad.place(rank, levels, safe_fallback=LEVELS, per_tier=params.per_tier, keep=keep,
+                     one_per_school=one_per_school)
 
 
 def tier_of(z: float, params: Params) -> str | None:

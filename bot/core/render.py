@@ -78,14 +78,43 @@ def _reach(a: Answer) -> str:
         if not rows:
             lines.append("  （暂无）")
         for r in rows:
-            lines.append(f"• {r['school']}  {_meta(r)}")
-            hist = "；".join(
-                f"{h['year']} {_fmt_score(h['cutoff_score'])}/位次{_fmt_rank(h['cutoff_rank'], h['rank_source'])}"
-                for h in r["history"]
-            )
-            lines.append(f"  {r['batch']}：{hist}" + ("（未核验）" if not r["verified"] else ""))
+            lines += school_entry(r)
     lines += _notes(a.notes)
     return "\n".join(lines)
+
+
+def school_entry(r: dict[str, Any]) -> list[str]:
+    """One listed school, at most two lines: the school and the group (major) placed, with its majors, cutoff and
+    the school's range that year; then what kind of school it is and the history of its easiest entry."""
+    hist = "；".join(
+        f"{h['year']} {_fmt_score(h['cutoff_score'])}/位次{_fmt_rank(h['cutoff_rank'], h['rank_source'])}"
+        for h in r["history"]
+    ) + ("（未核验）" if not r["verified"] else "")
+    unit = _unit_text(r)
+    if not unit:
+        return [f"• {r['school']}  {_meta(r)}", f"  {r['batch']}：{hist}"]
+    return [f"• {r['school']} · {unit}", f"  {_meta(r)} · 最低线 {hist}"]
+
+
+def _unit_text(r: dict[str, Any]) -> str:
+    """"3组（计算机类、电气类…）2025 位次≈5,610 · 4组 1,271–12,436"; "" for a school without group data."""
+    kind, majors = r.get("unit_kind"), r.get("majors") or []
+    if kind not in ("group", "major") and not (kind == "school" and majors):
+        return ""
+    shown = "、".join(majors[:3]) + ("…" if len(majors) > 3 else "")
+    cut = f"{r['unit_year']} 位次{_fmt_rank(r['unit_rank'], r['unit_rank_source'])}"
+    if kind == "school":  # old 文理 years: the school is the 志愿; its matching majors
+        return f"{shown} {cut}"
+    name = r["group"]["name"] if kind == "group" else ""
+    if kind != "group" or name in majors:  # a major, or a group without a code named after its first major
+        head = shown
+    else:
+        head = f"{name}（{shown}）" if shown else name
+    span = r.get("range")
+    if span and span["count"] > 1:
+        word = "组" if span["kind"] == "group" else "个专业"
+        cut += f" · {span['count']}{word} {span['highest']:,}–{span['lowest']:,}"
+    return f"{head} {cut}"
 
 
 def _meta(r: dict[str, Any]) -> str:

@@ -141,6 +141,23 @@ class UnitCutoff:
     quality: str
 
 
+class UnitRow(NamedTuple):
+    """An ordinary first-round group or major row of a school, from the school's latest year with such rows."""
+
+    school_id: int
+    campus: str | None
+    year: int
+    track: str
+    batch_level: str
+    level: str  # 'group' or 'major'
+    grp: str | None
+    major: str | None
+    min_rank: int | None
+    min_score: float | None
+    rank_source: str | None
+    quality: str
+
+
 @dataclass(frozen=True, slots=True)
 class Strength:
     """A row of `major_strength`."""
@@ -244,6 +261,7 @@ class Store:
         self._read_lock = threading.Lock()
         self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
         self._strengths: dict[int, list[Strength]] | None = None
+        self._units: dict[tuple[str, tuple[str, ...]], list[UnitRow]] = {}
         self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
         for p, y, t, b, s in self._q("SELECT province, year, track, batch, score FROM control_lines ORDER BY score DESC"):
             self.lines[(p, y, t)].append((b, s))
@@ -436,6 +454,29 @@ class Store:
             [school_id, province],
         )
         return [UnitCutoff(r[0], r[1], r[2], r[3], r[4], r[5] and clean_major(r[5]), *r[6:]) for r in rows]
+
+    def province_units(self, province: str, tracks: Sequence[str], since: int) -> list[UnitRow]:
+        """Ordinary first-round group and major rows (no 提前 batch) of a province in `tracks`, each school's
+        latest year with such rows from `since` on; read once per province and tracks, then from memory."""
+        key = (province, tuple(tracks))
+        got = self._units.get(key)
+        if got is not None:
+            return got
+        marks = ", ".join("?" for _ in tracks)
+        rows = self._q(
+            f"""SELECT school_id, campus, year, track, batch_level, level, grp, major, min_rank, min_score,
+                       rank_source, quality
+                FROM admissions
+                WHERE province = ? AND track IN ({marks}) AND year >= ? AND programme = 'ordinary'
+                  AND round = 'first' AND level IN ('group', 'major') AND school_id IS NOT NULL
+                  AND batch NOT LIKE '%提前%' AND (grp IS NOT NULL OR major IS NOT NULL)
+                QUALIFY year = max(year) OVER (PARTITION BY school_id, campus, batch_level)""",
+            [province, *tracks, since],
+        )
+        got = [UnitRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] and clean_major(r[7]), *r[8:]) for r in rows]
+        with self._read_lock:
+            self._units[key] = got
+        return got
 
     def strengths(self, school_id: int) -> list[Strength]:
         """Major and discipline strength rows of a school (all schools' rows are read on first use)."""
