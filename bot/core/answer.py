@@ -168,7 +168,7 @@ class Engine:
         key = (prov, track, year)
         got = self._units.get(key)
         if got is None:
-            rows = self.store.province_units(prov, equivalent_tracks(track), year - self.params.stale_years - 1)
+            rows = self.store.province_units(prov, equivalent_tracks(track), year - self.params.stale_years - 1, year)
             got = units.build(rows, prov, {sid: s.name for sid, s in self.store.schools.items()})
             with self._lock:
                 self._units[key] = got

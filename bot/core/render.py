@@ -106,10 +106,8 @@ def _unit_text(r: dict[str, Any]) -> str:
     if kind == "school":  # old 文理 years: the school is the 志愿; its matching majors
         return f"{shown} {cut}"
     name = r["group"]["name"] if kind == "group" else ""
-    if kind != "group" or name in majors:  # a major, or a group without a code named after its first major
-        head = shown
-    else:
-        head = f"{name}（{shown}）" if shown else name
+    # a major, or a group without a code named after its first major: its majors alone
+    head = shown if kind != "group" or name in majors else f"{name}（{shown}）" if shown else name
     span = r.get("range")
     if span and span["count"] > 1:
         word = "组" if span["kind"] == "group" else "个专业"

@@ -261,7 +261,6 @@ class Store:
         self._read_lock = threading.Lock()
         self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
         self._strengths: dict[int, list[Strength]] | None = None
-        self._units: dict[tuple[str, tuple[str, ...]], list[UnitRow]] = {}
         self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
         for p, y, t, b, s in self._q("SELECT province, year, track, batch, score FROM control_lines ORDER BY score DESC"):
             self.lines[(p, y, t)].append((b, s))
@@ -455,28 +454,21 @@ class Store:
         )
         return [UnitCutoff(r[0], r[1], r[2], r[3], r[4], r[5] and clean_major(r[5]), *r[6:]) for r in rows]
 
-    def province_units(self, province: str, tracks: Sequence[str], since: int) -> list[UnitRow]:
+    def province_units(self, province: str, tracks: Sequence[str], since: int, until: int) -> list[UnitRow]:
         """Ordinary first-round group and major rows (no 提前 batch) of a province in `tracks`, each school's
-        latest year with such rows from `since` on; read once per province and tracks, then from memory."""
-        key = (province, tuple(tracks))
-        got = self._units.get(key)
-        if got is not None:
-            return got
+        latest year with such rows from `since` to `until` (the caller keeps what it builds of them)."""
         marks = ", ".join("?" for _ in tracks)
         rows = self._q(
             f"""SELECT school_id, campus, year, track, batch_level, level, grp, major, min_rank, min_score,
                        rank_source, quality
                 FROM admissions
-                WHERE province = ? AND track IN ({marks}) AND year >= ? AND programme = 'ordinary'
+                WHERE province = ? AND track IN ({marks}) AND year BETWEEN ? AND ? AND programme = 'ordinary'
                   AND round = 'first' AND level IN ('group', 'major') AND school_id IS NOT NULL
                   AND batch NOT LIKE '%提前%' AND (grp IS NOT NULL OR major IS NOT NULL)
                 QUALIFY year = max(year) OVER (PARTITION BY school_id, campus, batch_level)""",
-            [province, *tracks, since],
+            [province, *tracks, since, until],
         )
-        got = [UnitRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] and clean_major(r[7]), *r[8:]) for r in rows]
-        with self._read_lock:
-            self._units[key] = got
-        return got
+        return [UnitRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] and clean_major(r[7]), *r[8:]) for r in rows]
 
     def strengths(self, school_id: int) -> list[Strength]:
         """Major and discipline strength rows of a school (all schools' rows are read on first use)."""
