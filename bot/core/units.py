@@ -1,9 +1,9 @@
 """The grain students apply at: a school's groups (院校专业组) or majors (专业+院校) in one province.
 
-A school's estimate (bot/core/advise.py) rests on its easiest ordinary entry. Where the data has the school's
-group or major rows, each group (or major) becomes an estimate of its own: the school's expected cutoff moved
-by how much harder that group was than the school's easiest one in the same year. The easiest group is the
-school's estimate itself, so the school-level history, spread and back-test stay what they were.
+A school's estimate (bot/core/advise.py) rests on its easiest ordinary entry over several years. Where the data
+has the school's group or major rows, each group (or major) becomes an estimate of its own: its latest cutoff,
+moved as the school's easiest entry is expected to move (bounded), with the school's spread. The school-level
+estimates and the back-test (which uses them) are unchanged.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from gaokao import regions
 # Provinces where one 志愿 names a major at a school (DESIGN.md §3); elsewhere in the new gaokao, a group.
 MAJOR_MODE: frozenset[str] = frozenset({"浙江", "山东", "河北", "辽宁", "重庆"})
 QUALITY_ORDER = {"official": 0, "school": 1, "third-party": 2}
+DRIFT = 0.1  # the most a group's expected cutoff moves with its school's easiest entry (log rank: about ±10%)
 SHOWN = 8  # groups (majors) of a school placed when no major filter asks for all of them
 # A group code: "212专业组", "第03组", "(03)", "院校专业组 005603", "101 第101组", a bare "101"; never a year.
 _CODES = (re.compile(r"第\s*(\d{1,6})\s*(?:专业)?组"), re.compile(r"(?<!\d)(\d{1,6})\s*(?:专业)?组"),
@@ -190,7 +191,9 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
                 out.append(e._replace(unit=Unit("school", None, "", hits, top.min_rank, top.min_score,
                                                  top.rank_source, su.year), span=su))
             continue
-        easiest = su.lowest
+        # How the school's easiest entry is expected to move from that year, bounded: a jump of the easiest entry
+        # (a weak major filled at the line one year) says little about the school's other groups.
+        drift = min(DRIFT, max(-DRIFT, e.mean - log(su.lowest))) if su.lowest else 0.0
         chosen = su.units if match is not None else _spread(su.units, shown)
         for u in chosen:
             if match is not None:
@@ -198,7 +201,6 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
                 if not hits:
                     continue
                 u = u._replace(majors=hits)
-            shift = log(u.min_rank / easiest) if easiest and u.min_rank else 0.0
-            out.append(e._replace(mean=e.mean + shift, expected_rank=max(1, round(e.expected_rank * math.exp(shift))),
-                                  unit=u, span=su))
+            mean = log(max(u.min_rank, 1)) + drift
+            out.append(e._replace(mean=mean, expected_rank=max(1, round(math.exp(mean))), unit=u, span=su))
     return out
