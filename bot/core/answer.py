@@ -68,6 +68,7 @@ class Engine:
             twin_of._units if twin_of is not None else {})
         self._unit_ladders: dict[tuple[str, str, int, str | None], Ladder | None] = (
             twin_of._unit_ladders if twin_of is not None else {})
+        self._school_names = {sid: s.name for sid, s in store.schools.items()}
         self.names: NameIndex = twin_of.names if twin_of is not None else _name_index(store)
         self._cities: frozenset[str] = twin_of._cities if twin_of is not None else frozenset(
             s.city for s in store.schools.values() if s.city)
@@ -168,8 +169,9 @@ class Engine:
         key = (prov, track, year)
         got = self._units.get(key)
         if got is None:
-            rows = self.store.province_units(prov, equivalent_tracks(track), year - self.params.stale_years - 1, year)
-            got = units.build(rows, prov, {sid: s.name for sid, s in self.store.schools.items()})
+            since = year - self.params.stale_years - 1
+            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t) if since <= r.year <= year]
+            got = units.build(rows, prov, self._school_names)
             with self._lock:
                 self._units[key] = got
         return got

@@ -261,6 +261,8 @@ class Store:
         self._read_lock = threading.Lock()
         self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
         self._strengths: dict[int, list[Strength]] | None = None
+        self._unit_rows: dict[tuple[str, str], list[UnitRow]] | None = None
+        self._units_lock = threading.Lock()
         self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
         for p, y, t, b, s in self._q("SELECT province, year, track, batch, score FROM control_lines ORDER BY score DESC"):
             self.lines[(p, y, t)].append((b, s))
@@ -454,21 +456,50 @@ class Store:
         )
         return [UnitCutoff(r[0], r[1], r[2], r[3], r[4], r[5] and clean_major(r[5]), *r[6:]) for r in rows]
 
-    def province_units(self, province: str, tracks: Sequence[str], since: int, until: int) -> list[UnitRow]:
-        """Ordinary first-round group and major rows (no 提前 batch) of a province in `tracks`, each school's
-        latest year with such rows from `since` to `until` (the caller keeps what it builds of them)."""
-        marks = ", ".join("?" for _ in tracks)
-        rows = self._q(
-            f"""SELECT school_id, campus, year, track, batch_level, level, grp, major, min_rank, min_score,
-                       rank_source, quality
-                FROM admissions
-                WHERE province = ? AND track IN ({marks}) AND year BETWEEN ? AND ? AND programme = 'ordinary'
-                  AND round = 'first' AND level IN ('group', 'major') AND school_id IS NOT NULL
-                  AND batch NOT LIKE '%提前%' AND (grp IS NOT NULL OR major IS NOT NULL)
-                QUALIFY year = max(year) OVER (PARTITION BY school_id, campus, batch_level)""",
-            [province, *tracks, since, until],
-        )
-        return [UnitRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] and clean_major(r[7]), *r[8:]) for r in rows]
+    def unit_rows(self, province: str, track: str) -> list[UnitRow]:
+        """Ordinary first-round group and major rows (no 提前 batch) of a province-track: each school's latest
+        year with such rows in the last six years. Every province's rows are read at once on first use (one
+        scan of `admissions`, ~2 s for ~350k rows), then kept in memory."""
+        return self._read_units().get((province, track), [])
+
+    def _read_units(self) -> dict[tuple[str, str], list[UnitRow]]:
+        if self._unit_rows is not None:
+            return self._unit_rows
+        with self._units_lock:
+            if self._unit_rows is None:
+                by_key: dict[tuple[str, str], list[UnitRow]] = defaultdict(list)
+                strings: dict[object, object] = {}
+
+                def same(value: T) -> T:
+                    return cast(T, strings.setdefault(value, value))
+
+                with self._lock:
+                    cur = self._con.cursor()  # its own cursor: other questions' queries run while this one streams
+                try:
+                    cur.execute(
+                        """SELECT province, track, school_id, campus, year, batch_level, level, grp, major, min_rank,
+                                  min_score, rank_source, quality
+                           FROM admissions
+                           WHERE year >= (SELECT max(year) - 5 FROM admissions) AND programme = 'ordinary'
+                             AND round = 'first' AND level IN ('group', 'major') AND school_id IS NOT NULL
+                             AND batch NOT LIKE '%提前%' AND (grp IS NOT NULL OR major IS NOT NULL)
+                           QUALIFY year = max(year) OVER (PARTITION BY province, track, school_id, campus, batch_level)""")
+                    majors: dict[str, str] = {}
+                    while rows := cur.fetchmany(50_000):
+                        for prov, track, sid, campus, year, level_b, level, grp, major, rank, score, source, q in rows:
+                            if major is not None:
+                                name = majors.get(major)
+                                if name is None:
+                                    name = majors[major] = same(clean_major(major))
+                                major = name
+                            by_key[(same(prov), same(track))].append(UnitRow(
+                                sid, same(campus), year, same(track), same(level_b), same(level), same(grp), major,
+                                rank, score, same(source), same(q)))
+                finally:
+                    cur.close()
+                self._unit_rows = dict(by_key)
+                log.info("read %d group and major rows", sum(len(v) for v in by_key.values()))
+            return self._unit_rows
 
     def strengths(self, school_id: int) -> list[Strength]:
         """Major and discipline strength rows of a school (all schools' rows are read on first use)."""

@@ -22,7 +22,7 @@ from gaokao import regions
 MAJOR_MODE: frozenset[str] = frozenset({"浙江", "山东", "河北", "辽宁", "重庆"})
 QUALITY_ORDER = {"official": 0, "school": 1, "third-party": 2}
 DRIFT = 0.1  # the most a group's expected cutoff moves with its school's easiest entry (log rank: about ±10%)
-SHOWN = 8  # groups (majors) of a school placed when no major filter asks for all of them
+SHOWN = 5  # groups (majors) of a school placed when no major filter asks for all of them
 # A group code: "212专业组", "第03组", "(03)", "院校专业组 005603", "101 第101组", a bare "101"; never a year.
 _CODES = (re.compile(r"第\s*(\d{1,6})\s*(?:专业)?组"), re.compile(r"(?<!\d)(\d{1,6})\s*(?:专业)?组"),
           re.compile(r"组\s*(\d{1,6})(?!\d)"), re.compile(r"[（(](\d{1,6})[)）]"), re.compile(r"^\s*(\d{1,6})(?!\d)"))
@@ -93,8 +93,8 @@ def build(rows: Iterable[UnitRow], province: str, names: Mapping[int, str] | Non
         by_key[(r.school_id, r.campus, r.batch_level)].append(r)
     out: dict[UnitKey, SchoolUnits] = {}
     for key, rs in by_key.items():
-        rs = _best_quality(rs)
-        year = rs[0].year
+        year = max(r.year for r in rs)  # the latest of the comparable tracks (理科 2024, 物理类 2025)
+        rs = _best_quality([r for r in rs if r.year == year])
         system = regions.track_system(province, year)
         grouped = [r for r in rs if r.grp]
         school = names.get(key[0]) if names else None
