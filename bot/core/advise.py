@@ -14,6 +14,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
+
 from bot.core.store import Cutoff, SchoolProfile
 
 if TYPE_CHECKING:
@@ -271,6 +273,7 @@ class Ladder:
         self._build = build
         self._levels: dict[str, list[Estimate]] = {}
         self._rows: dict[tuple[str, ...], list[Estimate]] = {}
+        self._arrays: dict[int, tuple[list[Estimate], _Arrays]] = {}  # per row list of _rows (by id)
         for e in estimates:
             self._levels.setdefault(e.batch_level, []).append(e)
         for es in self._levels.values():
@@ -408,6 +411,34 @@ class Ladder:
         self, rows: list[Estimate], user_log: float, n: int, one_per_school: bool = False
     ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int]]:
         p = self.params
+        arrays = self._arrays_of(rows) if one_per_school else None
+        if arrays is not None:
+            found, totals = _found_schools(rows, arrays, user_log, n, p)
+        else:
+            found, totals = self._found_rows(rows, user_log, n, one_per_school)
+        if p.safe_span and len(found["保"]) > SAFE_KEEP:
+            # Past the first few, a 保 far below the user only wastes the score: stop at `safe_span` times
+            # the user's rank.
+            limit = p.safe_span * math.exp(user_log)
+            safe = found["保"]
+            found["保"] = safe[:SAFE_KEEP] + [k for k in safe[SAFE_KEEP:] if k[0][5] <= limit]
+        return found, totals
+
+    def _arrays_of(self, rows: list[Estimate]) -> _Arrays | None:
+        """The arrays of one of the ladder's own row lists (built once); None for another list (a filtered one)."""
+        got = self._arrays.get(id(rows))
+        if got is not None and got[0] is rows:
+            return got[1]
+        if not any(rows is v for v in self._rows.values()):
+            return None
+        arrays = _arrays(rows)
+        self._arrays[id(rows)] = (rows, arrays)
+        return arrays
+
+    def _found_rows(
+        self, rows: list[Estimate], user_log: float, n: int, one_per_school: bool = False
+    ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int]]:
+        p = self.params
         found: dict[str, list[tuple[Estimate, float]]] = {t: [] for t in TIERS}
         totals = dict.fromkeys(TIERS, 0)
         reach_z, safe_z, match_z = p.reach_z, p.safe_z, p.match_z
@@ -432,13 +463,53 @@ class Ladder:
             # `per_tier` and any ties with the last; 冲 is shown from the most attainable up: keep all.
             if tier == "冲" or len(kept) < n or e.expected_rank == kept[-1][0].expected_rank:
                 kept.append((e, z))
-        if p.safe_span and len(found["保"]) > SAFE_KEEP:
-            # Past the first few, a 保 far below the user only wastes the score: stop at `safe_span` times
-            # the user's rank.
-            limit = p.safe_span * math.exp(user_log)
-            safe = found["保"]
-            found["保"] = safe[:SAFE_KEEP] + [k for k in safe[SAFE_KEEP:] if k[0][5] <= limit]
         return found, totals
+
+
+class _Arrays(NamedTuple):
+    """A row list's estimates as columns, for placing a ladder of many units per school at once."""
+
+    mean: np.ndarray
+    sigma: np.ndarray
+    verified: np.ndarray
+    expected: np.ndarray
+    school: np.ndarray  # one code per (school, campus)
+
+
+def _arrays(rows: list[Estimate]) -> _Arrays:
+    codes: dict[tuple[int, str | None], int] = {}
+    return _Arrays(np.array([e.mean for e in rows], dtype=float), np.array([e.sigma for e in rows], dtype=float),
+                   np.array([e.verified for e in rows], dtype=bool),
+                   np.array([e.expected_rank for e in rows], dtype=np.int64),
+                   np.array([codes.setdefault((e.school_id, e.campus), len(codes)) for e in rows], dtype=np.int64))
+
+
+def _found_schools(
+    rows: list[Estimate], a: _Arrays, user_log: float, n: int, p: Params
+) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int]]:
+    """`Ladder._found` with one entry per school and tier, over columns: in 稳 and 保 each school's first unit
+    (rows come best first: its hardest unit of the tier), in 冲 its last (its most attainable); totals count
+    schools."""
+    z = (user_log - a.mean) / a.sigma
+    masks = {"保": (z <= p.safe_z) & a.verified, "稳": (z > p.safe_z) & (z <= p.match_z),
+             "冲": (z > p.match_z) & (z <= p.reach_z)}
+    found: dict[str, list[tuple[Estimate, float]]] = {}
+    totals: dict[str, int] = {}
+    for tier, mask in masks.items():
+        idx = np.flatnonzero(mask)
+        codes = a.school[idx]
+        if tier == "冲":
+            uniq, last = np.unique(codes[::-1], return_index=True)
+            sel = idx[np.sort(len(idx) - 1 - last)]
+        else:
+            uniq, first = np.unique(codes, return_index=True)
+            sel = idx[np.sort(first)]
+            if len(sel) > n:  # the first `n`, and any ties with the last of them
+                tie = a.expected[sel[n - 1]]
+                sel = np.concatenate([sel[:n], sel[n:][a.expected[sel[n:]] == tie]])
+        totals[tier] = len(uniq)
+        found[tier] = [(rows[i], float(z[i])) for i in sel.tolist()]
+    return {t: found[t] for t in TIERS}, {t: totals[t] for t in TIERS}
 
 
 def _expected(e: Estimate) -> int:
