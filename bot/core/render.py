@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.core.advise import WEAK_UNREACHED
@@ -101,7 +102,8 @@ def _unit_text(r: dict[str, Any]) -> str:
     kind, majors = r.get("unit_kind"), r.get("majors") or []
     if kind not in ("group", "major") and not (kind == "school" and majors):
         return ""
-    shown = "、".join(majors[:3]) + ("…" if len(majors) > 3 else "")
+    short = [_short_major(m) for m in majors[:3]]
+    shown = "、".join(short) + ("…" if len(majors) > 3 else "")
     cut = f"{r['unit_year']} 位次{_fmt_rank(r['unit_rank'], r['unit_rank_source'])}"
     if kind == "school":  # old 文理 years: the school is the 志愿; its matching majors
         return f"{shown} {cut}"
@@ -113,6 +115,15 @@ def _unit_text(r: dict[str, Any]) -> str:
         word = "组" if span["kind"] == "group" else "个专业"
         cut += f" · {span['count']}{word} {span['highest']:,}–{span['lowest']:,}"
     return f"{head} {cut}"
+
+
+_MAJOR_REMARK = re.compile(r"[【\[][^】\]]*[】\]]|[（(]\s*含[^）)]*[）)]")
+
+
+def _short_major(name: str) -> str:
+    """A major as a list line shows it: without its 【…】 and （含…） remarks, at most 12 characters."""
+    short = _MAJOR_REMARK.sub("", name).strip() or name
+    return short if len(short) <= 12 else short[:11] + "…"
 
 
 def _meta(r: dict[str, Any]) -> str:

@@ -81,6 +81,10 @@ def group_label(grp: str, school: str | None = None, province: str | None = None
     return None, text[:12]
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"[^\u4e00-\u9fff]", "", text)
+
+
 def _best_quality(rows: list[UnitRow]) -> list[UnitRow]:
     best = min(QUALITY_ORDER.get(r.quality, 3) for r in rows)
     return [r for r in rows if QUALITY_ORDER.get(r.quality, 3) == best]
@@ -128,8 +132,8 @@ def _groups(rows: list[UnitRow], year: int, school: str | None, province: str) -
             continue
         majors = sorted((r for r in rs if r.level == "major" and r.major), key=lambda r: r.min_rank or 1 << 30)
         names = tuple(dict.fromkeys(r.major for r in majors if r.major))
-        if not label or names == (label,):  # a label that says nothing, or a group of one major named after it
-            label = "、".join(names[:1]) or "专业组"
+        if not label or (code is None and any(_plain(label) == _plain(m) for m in names)):
+            label = names[0] if names else "专业组"  # a label that says nothing, or a group named after its major
         out.append(Unit("group", code, label, names, anchor.min_rank, anchor.min_score, anchor.rank_source, year))
     return out
 
@@ -174,8 +178,8 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
     log = math.log
     for e in estimates:
         su = units.get(e.key)
-        if su is not None and su.year < e.used[0].year - 1:
-            su = None  # groups of a year well before the school's latest cutoff: not its current layout
+        if su is not None and not 0 <= e.used[0].year - su.year <= 1:
+            su = None  # groups of another year than the school's latest cutoff (or the one before): not its layout
         if su is None:
             if match is None:
                 out.append(e)
