@@ -136,8 +136,9 @@ class Engine:
             notes.append("位次在本科线以上，只列本科院校" + ("（保底除外）。" if rec.safe_fallback else "。"))
         notes += facts.reach_notes(self.store, prov, track_used, rec, self._coverage(prov, track_used), scope)
         results = [self._result(p) for tier in ("冲", "稳", "保") for p in rec.tiers[tier]]
-        if grain and any(p.span is None for v in rec.tiers.values() for p in v):
-            notes.append("未列专业组的学校：各专业组（专业）录取线不同，所列位次是该校最容易进的一组。")
+        note = units.easiest_note(prov, table.year, grain, any(p.span is None for v in rec.tiers.values() for p in v))
+        if note:
+            notes.append(note)
         qd["totals"] = rec.totals
         qd["weak_safe"] = rec.weak_safe
         qd["safe_levels"] = list(rec.safe_fallback or rec.levels)
@@ -158,8 +159,10 @@ class Engine:
         if field:
             qd["filters"].remove(f"major:{field}")
             have = self._unit_ladder(prov, track, year, None) is not None
-            notes.append(f"{prov}{track}" + (f"的专业组（专业）数据里没有与“{field}”相关的专业" if have else
-                                             "暂无分专业组（专业）的录取数据") + f"，无法按“{field}”筛选；下面是不分专业的学校列表。")
+            listed = any(u.majors for su in self._school_units(prov, track, year).values() for u in su.units)
+            why = ("暂无分专业组（专业）的录取数据" if not have else f"的专业组（专业）数据里没有与“{field}”相关的专业"
+                   if listed else "的专业组数据没有列出组内专业")
+            notes.append(f"{prov}{track}{why}，无法按“{field}”筛选；下面是不分专业的学校列表。")
             fallback = self._unit_ladder(prov, track, year, None)
             if fallback is not None:
                 return fallback, True

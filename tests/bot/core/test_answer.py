@@ -184,7 +184,7 @@ def test_the_list_places_each_group_of_a_school_with_its_majors_and_range(engine
     text = "\n".join(render(a))
     assert "• 郑州大学 · 101组（临床医学、计算机类） 2025 位次120 · 2组 120–185" in text
     # 北京大学 has no group rows: its easiest entry, said once
-    assert sum("所列位次是该校最容易进的一组" in n for n in a.notes) == 1
+    assert sum("所列位次是该校最容易进的专业组" in n for n in a.notes) == 1
 
 
 def test_a_major_interest_keeps_the_groups_that_teach_it(engine: Engine) -> None:

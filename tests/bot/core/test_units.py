@@ -8,7 +8,7 @@ import random
 from bot.core.advise import Ladder, Params, estimate, unit_history
 from bot.core.majors import field_words
 from bot.core.store import Cutoff, UnitRow
-from bot.core.units import DRIFT, SHOWN, build, expand, group_label, matcher
+from bot.core.units import DRIFT, SHOWN, build, easiest_note, expand, group_label, matcher
 
 
 def row(sid: int, grp: str | None, major: str | None, rank: int | None, *, year: int = 2025, level: str = "major",
@@ -94,3 +94,10 @@ def test_the_column_placement_matches_the_row_by_row_one() -> None:
         for tier in ("冲", "稳", "保"):
             assert [(p.school_id, p.unit) for p in fast.tiers[tier]] == [(p.school_id, p.unit) for p in slow.tiers[tier]]
             assert len({p.school_id for p in fast.tiers[tier]}) == len(fast.tiers[tier])
+
+
+def test_one_note_for_schools_shown_by_their_easiest_entry() -> None:
+    assert easiest_note("河南", 2024, False, True) is None  # old 文理: one 志愿 was a school
+    assert easiest_note("广东", 2025, True, False) is None  # every listed school has its groups
+    assert "未列专业组的学校" in (easiest_note("广东", 2025, True, True) or "")
+    assert "山东按专业录取" in (easiest_note("山东", 2025, False, True) or "")
