@@ -155,6 +155,10 @@ class Engine:
             qd["major_words"] = list(majors.field_words(field))
         lad = self._unit_ladder(prov, track, year, field)
         if lad is not None:
+            if field:
+                words = majors.field_words(field)
+                notes.append(f"只列有“{field}”相关专业（{'、'.join(words[:3])}{'等' if len(words) > 3 else ''}）的"
+                             f"{'专业' if prov in units.MAJOR_MODE else '专业组'}或学校。")
             return lad, True
         if field:
             qd["filters"].remove(f"major:{field}")

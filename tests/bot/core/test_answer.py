@@ -194,6 +194,7 @@ def test_a_major_interest_keeps_the_groups_that_teach_it(engine: Engine) -> None
     assert {(r["school"], r["group"]["code"]) for r in a.results} == {("郑州大学", "101"), ("河南大学", "201")}
     assert next(r for r in a.results if r["school"] == "河南大学")["majors"] == ["软件工程"]
     assert not any("专业筛选" in n for n in a.notes)
+    assert "只列有“计算机”相关专业（计算机科学与技术、计算机类、软件工程等）的专业组或学校。" in a.notes
     teach = engine.answer("河南 物理 位次190 师范")
     assert {r["school"] for r in teach.results} == {"郑州大学", "河南大学"}
     assert all(all("师范" in m for m in r["majors"]) for r in teach.results)
