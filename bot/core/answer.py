@@ -163,7 +163,8 @@ class Engine:
         if field:
             qd["filters"].remove(f"major:{field}")
             have = self._unit_ladder(prov, track, year, None) is not None
-            listed = any(u.majors for su in self._school_units(prov, track, year).values() for u in su.units)
+            listed = any(u.majors or u.kind != "group" for su in self._school_units(prov, track, year).values()
+                         for u in su.units)
             why = ("暂无分专业组（专业）的录取数据" if not have else f"的专业组（专业）数据里没有与“{field}”相关的专业"
                    if listed else "的专业组数据没有列出组内专业")
             notes.append(f"{prov}{track}{why}，无法按“{field}”筛选；下面是不分专业的学校列表。")
@@ -458,7 +459,7 @@ def _unit_fields(u: units.Unit | None, span: units.SchoolUnits | None) -> dict[s
     return {
         "unit_kind": u.kind if u is not None else "school",  # 'group', 'major' or 'school' (the easiest entry)
         "group": {"code": u.code, "name": u.name} if u is not None and u.kind == "group" else None,
-        "majors": list(u.majors) if u is not None else [],
+        "majors": list(units.names(u)) if u is not None else [],
         "unit_year": u.year if u is not None else None,
         "unit_rank": u.min_rank if u is not None else None,
         "unit_score": u.min_score if u is not None else None,

@@ -6,6 +6,7 @@ import bisect
 import gc
 import logging
 import os
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar, cast
 
 import duckdb
-import pyarrow as pa  # type: ignore[import-untyped]
 
 from bot.core import dbfile
 from bot.core.majors import clean_major
@@ -266,8 +266,6 @@ class Store:
         self._read_lock = threading.Lock()
         self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
         self._strengths: dict[int, list[Strength]] | None = None
-        self._unit_table: tuple[pa.Table, dict[tuple[str, str], tuple[int, int]]] | None = None
-        self._units_lock = threading.Lock()
         self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
         for p, y, t, b, s in self._q("SELECT province, year, track, batch, score FROM control_lines ORDER BY score DESC"):
             self.lines[(p, y, t)].append((b, s))
@@ -463,62 +461,42 @@ class Store:
 
     def unit_rows(self, province: str, track: str) -> list[UnitRow]:
         """Ordinary first-round group and major rows (no 提前 batch) of a province-track, of each school's latest
-        year with a school cutoff (what its estimate rests on) or else the year before. Every province's rows are read at once on first
-        use, as columns (one scan of `admissions`, ~0.5 s), and made rows for one province-track when asked."""
-        table, spans = self._read_units()
-        span = spans.get((province, track))
-        if span is None:
-            return []
-        part = table.slice(span[0], span[1] - span[0])
-        cols = [part.column(c).to_pylist() for c in _UNIT_COLUMNS]
+        year with a school cutoff (what its estimate rests on) or else the year before (~0.1 s; the caller keeps
+        what it builds of them). One province-track at a time: a scan of every province at once keeps ~300 MB of
+        DuckDB's working memory."""
+        with self._lock:
+            cur = self._con.cursor()  # its own cursor: other questions' queries run while this one reads
+        try:
+            # The year of each school's latest cutoff in `school_cutoffs`, or the year before when that year has no
+            # group rows: a later year of group rows is left out.
+            rows = cur.execute(
+                f"""WITH latest AS (
+                       SELECT school_id, coalesce(campus, '') AS campus, batch_level, max(year) AS year
+                       FROM school_cutoffs
+                       WHERE province = $p AND track = $t AND min_rank IS NOT NULL AND batch NOT LIKE '%提前%'
+                       GROUP BY ALL)
+                   SELECT {", ".join("a." + c for c in _UNIT_COLUMNS)}
+                   FROM admissions a JOIN latest l
+                     ON a.school_id = l.school_id AND coalesce(a.campus, '') = l.campus
+                    AND a.batch_level = l.batch_level AND a.year IN (l.year, l.year - 1)
+                   WHERE a.province = $p AND a.track = $t AND a.programme = 'ordinary' AND a.round = 'first'
+                     AND a.level IN ('group', 'major') AND a.batch NOT LIKE '%提前%'
+                     AND (a.grp IS NOT NULL OR a.major IS NOT NULL)
+                   QUALIFY a.year = max(a.year) OVER (PARTITION BY a.school_id, a.campus, a.batch_level)""",
+                {"p": province, "t": track}).fetchall()
+        finally:
+            cur.close()
         majors: dict[str, str] = {}
         out = []
-        for sid, campus, year, level_b, level, grp, major, rank, score, source, quality in zip(*cols, strict=True):
+        for sid, campus, year, level_b, level, grp, major, rank, score, source, quality in rows:
             if major is not None:
                 name = majors.get(major)
                 if name is None:
-                    name = majors[major] = clean_major(major)
+                    name = majors[major] = sys.intern(clean_major(major))
                 major = name
-            out.append(UnitRow(sid, campus, year, track, level_b, level, grp, major, rank, score, source, quality))
+            out.append(UnitRow(sid, campus, year, track, level_b, level, grp, major, rank, score,
+                               source and sys.intern(source), quality))
         return out
-
-    def _read_units(self) -> tuple[pa.Table, dict[tuple[str, str], tuple[int, int]]]:
-        if self._unit_table is not None:
-            return self._unit_table
-        with self._units_lock:
-            if self._unit_table is None:
-                with self._lock:
-                    cur = self._con.cursor()  # its own cursor: other questions' queries run while this one reads
-                try:
-                    # The year of each school's latest cutoff in `school_cutoffs` (what its estimate rests on), or the
-                    # year before when that year has no group rows: a later year of group rows is left out.
-                    table = cur.sql(
-                        f"""WITH latest AS (
-                               SELECT province, track, school_id, coalesce(campus, '') AS campus, batch_level,
-                                      max(year) AS year
-                               FROM school_cutoffs WHERE min_rank IS NOT NULL AND batch NOT LIKE '%提前%'
-                               GROUP BY ALL),
-                           rows AS (
-                               SELECT a.province, a.track, {", ".join("a." + c for c in _UNIT_COLUMNS)}
-                               FROM admissions a JOIN latest l
-                                 ON a.province = l.province AND a.track = l.track AND a.school_id = l.school_id
-                                AND coalesce(a.campus, '') = l.campus AND a.batch_level = l.batch_level
-                                AND a.year IN (l.year, l.year - 1)
-                               WHERE a.programme = 'ordinary' AND a.round = 'first' AND a.level IN ('group', 'major')
-                                 AND a.batch NOT LIKE '%提前%' AND (a.grp IS NOT NULL OR a.major IS NOT NULL)
-                               QUALIFY a.year = max(a.year) OVER (
-                                   PARTITION BY a.province, a.track, a.school_id, a.campus, a.batch_level))
-                           SELECT * FROM rows ORDER BY province, track""").to_arrow_table()
-                finally:
-                    cur.close()
-                keys = list(zip(table.column("province").to_pylist(), table.column("track").to_pylist(), strict=True))
-                spans: dict[tuple[str, str], tuple[int, int]] = {}
-                for i, key in enumerate(keys):
-                    start = spans.get(key, (i, i))[0]
-                    spans[key] = (start, i + 1)
-                self._unit_table = (table, spans)
-                log.info("read %d group and major rows", table.num_rows)
-            return self._unit_table
 
     def strengths(self, school_id: int) -> list[Strength]:
         """Major and discipline strength rows of a school (all schools' rows are read on first use)."""

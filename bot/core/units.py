@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
@@ -38,7 +39,7 @@ class Unit(NamedTuple):
     kind: str  # 'group', 'major', or 'school' (old 文理 years: the 志愿 is the school; majors only informative)
     code: str | None  # group code (101, 03 …) when the source gives one
     name: str  # the source's group label, or the major's name
-    majors: tuple[str, ...]  # the group's majors, hardest first (matching ones only under a major filter)
+    majors: tuple[str, ...]  # a group's majors, hardest first (matching ones only under a major filter); () for a major
     min_rank: int
     min_score: float | None
     rank_source: str | None
@@ -130,11 +131,12 @@ def _groups(rows: list[UnitRow], year: int, school: str | None, province: str) -
         anchor = max(head or ranked, key=lambda r: r.min_rank or 0, default=None)
         if anchor is None or anchor.min_rank is None:
             continue
-        majors = sorted((r for r in rs if r.level == "major" and r.major), key=lambda r: r.min_rank or 1 << 30)
-        names = tuple(dict.fromkeys(r.major for r in majors if r.major))
-        if not label or (code is None and any(_plain(label) == _plain(m) for m in names)):
-            label = names[0] if names else "专业组"  # a label that says nothing, or a group named after its major
-        out.append(Unit("group", code, label, names, anchor.min_rank, anchor.min_score, anchor.rank_source, year))
+        listed = sorted((r for r in rs if r.level == "major" and r.major), key=lambda r: r.min_rank or 1 << 30)
+        majors = tuple(dict.fromkeys(r.major for r in listed if r.major))
+        if not label or (code is None and any(_plain(label) == _plain(m) for m in majors)):
+            label = majors[0] if majors else "专业组"  # a label that says nothing, or a group named after its major
+        out.append(Unit("group", code and sys.intern(code), sys.intern(label), majors, anchor.min_rank,
+                        anchor.min_score, anchor.rank_source, year))
     return out
 
 
@@ -146,7 +148,13 @@ def _majors(rows: list[UnitRow], year: int) -> list[Unit]:
         prev = best.get(r.major)
         if prev is None or (r.min_rank or 0) > (prev.min_rank or 0):
             best[r.major] = r
-    return [Unit("major", None, m, (m,), r.min_rank or 0, r.min_score, r.rank_source, year) for m, r in best.items()]
+    return [Unit("major", None, sys.intern(m), (), r.min_rank or 0, r.min_score, r.rank_source, year)
+            for m, r in best.items()]
+
+
+def names(u: Unit) -> tuple[str, ...]:
+    """The majors a unit teaches: a group's majors, or the major itself."""
+    return u.majors if u.kind == "group" or u.majors else (u.name,)
 
 
 def matcher(words: Sequence[str]) -> Match:
@@ -157,7 +165,7 @@ def matcher(words: Sequence[str]) -> Match:
 
 def matching(u: Unit, match: Match) -> tuple[str, ...]:
     """The unit's majors that match (its own name for a major)."""
-    return tuple(m for m in u.majors if match(m)) or ((u.name,) if u.kind != "school" and match(u.name) else ())
+    return tuple(m for m in names(u) if match(m))
 
 
 def _spread(units: tuple[Unit, ...], n: int) -> tuple[Unit, ...]:
@@ -188,10 +196,10 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
             if match is None:
                 out.append(e._replace(span=su))
                 continue
-            hits = tuple(m for u in su.units for m in u.majors if match(m))
+            hits = tuple(m for u in su.units for m in names(u) if match(m))
             if hits:
                 hits = tuple(dict.fromkeys(hits))
-                top = next(u for u in su.units if match(u.name) or any(match(m) for m in u.majors))
+                top = next(u for u in su.units if any(match(m) for m in names(u)))
                 out.append(e._replace(unit=Unit("school", None, "", hits, top.min_rank, top.min_score,
                                                  top.rank_source, su.year), span=su))
             continue
