@@ -227,7 +227,7 @@ class Store:
 
     # -- loading -----------------------------------------------------------------
 
-    def _q(self, sql: str, params: list[object] | tuple[object, ...] = ()) -> list[tuple]:  # type: ignore[type-arg]
+    def _q(self, sql: str, params: list[object] | tuple[object, ...] | dict[str, object] = ()) -> list[tuple]:  # type: ignore[type-arg]
         with self._lock:
             return self._con.execute(sql, params).fetchall()
 
@@ -464,28 +464,23 @@ class Store:
         year with a school cutoff (what its estimate rests on) or else the year before (~0.1 s; the caller keeps
         what it builds of them). One province-track at a time: a scan of every province at once keeps ~300 MB of
         DuckDB's working memory."""
-        with self._lock:
-            cur = self._con.cursor()  # its own cursor: other questions' queries run while this one reads
-        try:
-            # The year of each school's latest cutoff in `school_cutoffs`, or the year before when that year has no
-            # group rows: a later year of group rows is left out.
-            rows = cur.execute(
-                f"""WITH latest AS (
-                       SELECT school_id, coalesce(campus, '') AS campus, batch_level, max(year) AS year
-                       FROM school_cutoffs
-                       WHERE province = $p AND track = $t AND min_rank IS NOT NULL AND batch NOT LIKE '%提前%'
-                       GROUP BY ALL)
-                   SELECT {", ".join("a." + c for c in _UNIT_COLUMNS)}
-                   FROM admissions a JOIN latest l
-                     ON a.school_id = l.school_id AND coalesce(a.campus, '') = l.campus
-                    AND a.batch_level = l.batch_level AND a.year IN (l.year, l.year - 1)
-                   WHERE a.province = $p AND a.track = $t AND a.programme = 'ordinary' AND a.round = 'first'
-                     AND a.level IN ('group', 'major') AND a.batch NOT LIKE '%提前%'
-                     AND (a.grp IS NOT NULL OR a.major IS NOT NULL)
-                   QUALIFY a.year = max(a.year) OVER (PARTITION BY a.school_id, a.campus, a.batch_level)""",
-                {"p": province, "t": track}).fetchall()
-        finally:
-            cur.close()
+        # The year of each school's latest cutoff in `school_cutoffs`, or the year before when that year has no
+        # group rows: a later year of group rows is left out.
+        rows = self._q(
+            f"""WITH latest AS (
+                   SELECT school_id, coalesce(campus, '') AS campus, batch_level, max(year) AS year
+                   FROM school_cutoffs
+                   WHERE province = $p AND track = $t AND min_rank IS NOT NULL AND batch NOT LIKE '%提前%'
+                   GROUP BY ALL)
+               SELECT {", ".join("a." + c for c in _UNIT_COLUMNS)}
+               FROM admissions a JOIN latest l
+                 ON a.school_id = l.school_id AND coalesce(a.campus, '') = l.campus
+                AND a.batch_level = l.batch_level AND a.year IN (l.year, l.year - 1)
+               WHERE a.province = $p AND a.track = $t AND a.programme = 'ordinary' AND a.round = 'first'
+                 AND a.level IN ('group', 'major') AND a.batch NOT LIKE '%提前%'
+                 AND (a.grp IS NOT NULL OR a.major IS NOT NULL)
+               QUALIFY a.year = max(a.year) OVER (PARTITION BY a.school_id, a.campus, a.batch_level)""",
+            {"p": province, "t": track})
         majors: dict[str, str] = {}
         out = []
         for sid, campus, year, level_b, level, grp, major, rank, score, source, quality in rows:
