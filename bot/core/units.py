@@ -192,17 +192,10 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
             if match is None:
                 out.append(e)
             continue
-        if su.kind == "school":  # old 文理 years: the school is the unit; its majors only say what it teaches
-            if match is None:
-                out.append(e._replace(span=su))
-                continue
-            hits = tuple(m for u in su.units for m in names(u) if match(m))
-            if hits:
-                hits = tuple(dict.fromkeys(hits))
-                top = next(u for u in su.units if any(match(m) for m in names(u)))
-                out.append(e._replace(unit=Unit("school", None, "", hits, top.min_rank, top.min_score,
-                                                 top.rank_source, su.year), span=su))
+        if su.kind == "school" and match is None:  # old 文理 years: one 志愿 was the school, its easiest entry
+            out.append(e._replace(span=su))
             continue
+        # (asked for a field in an old 文理 year: what the student needs is the matching major's cutoff)
         # How the school's easiest entry is expected to move from that year, bounded: a jump of the easiest entry
         # (a weak major filled at the line one year) says little about the school's other groups.
         drift = min(DRIFT, max(-DRIFT, e.mean - log(su.lowest))) if su.lowest else 0.0

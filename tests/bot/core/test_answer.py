@@ -205,10 +205,11 @@ def test_a_major_interest_without_matching_data_says_so_and_lists_schools(engine
     a = engine.answer("河南 物理 位次150 想学考古")
     assert a.query["filters"] == [] and a.results
     assert any("没有与“考古”相关的专业" in n and "不分专业的学校列表" in n for n in a.notes)
-    # an old 文理 year: the school is the 志愿; a matching major keeps it and is shown
+    # an old 文理 year: the school was the 志愿, but a field needs its major's cutoff, so the major is placed
     old = engine.answer("河南 理科 2024 位次250 想学土木工程")
-    assert old.results and all(r["unit_kind"] == "school" for r in old.results)
+    assert old.results and all(r["unit_kind"] == "major" for r in old.results)
     assert {r["school"] for r in old.results} == {"郑州大学"} and old.results[0]["majors"] == ["土木工程"]
+    assert old.results[0]["unit_rank"] == 170 and old.results[0]["range"] is None
 
 
 def test_hong_kong_macao_taiwan_are_told_apart(engine: Engine) -> None:
