@@ -14,10 +14,13 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
+
 from bot.core.store import Cutoff, SchoolProfile
 
 if TYPE_CHECKING:
     from bot.core.store import Store
+    from bot.core.units import SchoolUnits, Unit
 
 TIERS: tuple[str, ...] = ("冲", "稳", "保")
 LEVELS: tuple[str, ...] = ("本科", "专科")
@@ -97,6 +100,8 @@ class Estimate(NamedTuple):
     used: tuple[Cutoff, ...]  # the years it rests on, most recent first
     factors: tuple[float, ...]  # each year's rank multiplier into the target year's cohort
     verified: bool  # all years rest on verified (official or the school's own) rows
+    unit: Unit | None = None  # the group (major) this estimate places, when split from its school (bot/core/units.py)
+    span: SchoolUnits | None = None  # every group (major) of the school that year
 
     @property
     def key(self) -> UnitKey:
@@ -122,6 +127,8 @@ class Pick:
     z: float
     points: tuple[YearPoint, ...]  # most recent first
     at_line: bool = False  # 保 because it filled at the batch line in every year used (Params.line_margin)
+    unit: Unit | None = None  # the group (major) placed, when the data has the school's groups
+    span: SchoolUnits | None = None  # every group (major) of the school that year
 
     @property
     def key(self) -> UnitKey:
@@ -286,6 +293,7 @@ class Ladder:
         self._at_line: dict[str, Mapping[UnitKey, float]] = {}
         self._levels: dict[str, list[Estimate]] = {}
         self._rows: dict[tuple[str, ...], list[Estimate]] = {}
+        self._arrays: dict[int, tuple[list[Estimate], _Arrays]] = {}  # per row list of _rows (by id)
         for e in estimates:
             self._levels.setdefault(e.batch_level, []).append(e)
         for es in self._levels.values():
@@ -339,9 +347,13 @@ class Ladder:
         margins: Mapping[str, float] | None = None,
         private: Callable[[int], bool] | None = None,
         home: Callable[[int], bool] | None = None,
+        one_per_school: bool = False,
     ) -> Recommendation:
         """冲/稳/保 for `user_rank`, drawing only on units of `levels` (all when None), `per_tier` schools
         per tier (the ladder's Params when None).
+
+        `one_per_school`: the ladder holds several units (groups, majors) of a school; a tier lists each school
+        once, with its hardest unit of that tier in 稳 and 保 and its most attainable one in 冲, and counts schools.
 
         When no unit of `levels` is 保, 保 is drawn from the units of `safe_fallback` instead (a 专科 保底
         for a rank just above the 本科 line), and the recommendation says so.
@@ -364,14 +376,15 @@ class Ladder:
             return got if keep is None else [e for e in got if keep(e)]
 
         base = rows(levels)
-        found, totals, years = self._found(base, user_log, n, lined, private if p.private_run else None)
+        found, totals, years = self._found(base, user_log, n, lined, private if p.private_run else None,
+                                           one_per_school)
         fallback: tuple[str, ...] = ()
         extra = tuple(lv for lv in safe_fallback if levels is not None and lv not in levels)
         extra_rows: list[Estimate] = []  # built only when `levels` has no 保 (a 本科 question skips 专科)
         if not found["保"] and extra:
             extra_rows = rows(extra)
             more, more_totals, more_years = self._found(extra_rows, user_log, n, lined,
-                                                        private if p.private_run else None)
+                                                        private if p.private_run else None, one_per_school)
             if more["保"]:
                 found["保"], totals["保"], fallback = more["保"], more_totals["保"], extra
                 years["保"] = more_years["保"]
@@ -399,6 +412,14 @@ class Ladder:
                 found["保"], totals["保"] = [best], 1
                 years["保"] = {c.year for c in e.used}
         found["冲"].sort(key=lambda k: (-k[0].expected_rank, k[1]))
+        if one_per_school:
+            seen: set[tuple[int, str | None]] = set()
+            reach = []
+            for k in found["冲"]:
+                if (k[0].school_id, k[0].campus) not in seen:
+                    seen.add((k[0].school_id, k[0].campus))
+                    reach.append(k)
+            found["冲"] = reach
         found["稳"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
         found["保"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
         run = p.private_run if private is not None else 0
@@ -440,15 +461,46 @@ class Ladder:
 
     def _found(
         self, rows: list[Estimate], user_log: float, n: int, lined: Collection[UnitKey] = (),
-        private: Callable[[int], bool] | None = None,
+        private: Callable[[int], bool] | None = None, one_per_school: bool = False,
+    ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int], dict[str, set[int]]]:
+        p = self.params
+        pool = n * POOL if private is not None else n  # room to mix 公办 and 民办 among the shown
+        arrays = self._arrays_of(rows) if one_per_school and not lined else None
+        if arrays is not None:
+            found, totals, years = _found_schools(rows, arrays, user_log, n, pool, p, private)
+        else:
+            found, totals, years = self._found_rows(rows, user_log, n, pool, lined, private, one_per_school)
+        if p.safe_span and len(found["保"]) > SAFE_KEEP:
+            # Past the first few, a 保 far below the user only wastes the score: stop at `safe_span` times
+            # the user's rank.
+            limit = p.safe_span * math.exp(user_log)
+            safe = found["保"]
+            found["保"] = safe[:SAFE_KEEP] + [k for k in safe[SAFE_KEEP:] if k[0][5] <= limit]
+        return found, totals, years
+
+
+    def _arrays_of(self, rows: list[Estimate]) -> _Arrays | None:
+        """The arrays of one of the ladder's own row lists (built once); None for another list (a filtered one)."""
+        got = self._arrays.get(id(rows))
+        if got is not None and got[0] is rows:
+            return got[1]
+        if not any(rows is v for v in self._rows.values()):
+            return None
+        arrays = _arrays(rows)
+        self._arrays[id(rows)] = (rows, arrays)
+        return arrays
+
+    def _found_rows(
+        self, rows: list[Estimate], user_log: float, n: int, pool: int, lined: Collection[UnitKey] = (),
+        private: Callable[[int], bool] | None = None, one_per_school: bool = False,
     ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int], dict[str, set[int]]]:
         p = self.params
         found: dict[str, list[tuple[Estimate, float]]] = {t: [] for t in TIERS}
         totals = dict.fromkeys(TIERS, 0)
         years: dict[str, set[int]] = {t: set() for t in TIERS}
         reach_z, safe_z, match_z = p.reach_z, p.safe_z, p.match_z
-        pool = n * POOL if private is not None else n  # room to mix 公办 and 民办 among the shown
         publics = dict.fromkeys(TIERS, 0)  # 公办 units kept past the pool, up to n a tier
+        seen: dict[str, set[tuple[int, str | None]]] = {t: set() for t in TIERS}
         for e in rows:
             z = (user_log - e[3]) / e[4]  # mean, sigma (tuple indexing: this loop runs over every unit)
             if z > safe_z and lined and e[8] and (e[0], e[1], e[2]) in lined:
@@ -459,6 +511,13 @@ class Ladder:
                 tier = "保" if z <= safe_z else "稳" if z <= match_z else "冲"
                 if tier == "保" and not e[8]:  # verified
                     continue  # an unverified history never vouches for a safe choice
+            if one_per_school:
+                school = (e[0], e[1])
+                if school in seen[tier]:
+                    if tier == "冲":  # every 冲 unit is kept: the most attainable is chosen after sorting
+                        found[tier].append((e, z))
+                    continue
+                seen[tier].add(school)
             totals[tier] += 1
             years[tier].update(c.year for c in e[6])
             kept = found[tier]
@@ -469,14 +528,7 @@ class Ladder:
             elif private is not None and publics[tier] < n and not private(e[0]):
                 kept.append((e, z))
                 publics[tier] += 1
-        if p.safe_span and len(found["保"]) > SAFE_KEEP:
-            # Past the first few, a 保 far below the user only wastes the score: stop at `safe_span` times
-            # the user's rank.
-            limit = p.safe_span * math.exp(user_log)
-            safe = found["保"]
-            found["保"] = safe[:SAFE_KEEP] + [k for k in safe[SAFE_KEEP:] if k[0][5] <= limit]
         return found, totals, years
-
 
 def mix(ranked: list[tuple[Estimate, float]], n: int, private: Callable[[int], bool] | None,
         run: int, home: Callable[[int], bool] | None = None) -> list[tuple[Estimate, float]]:
@@ -517,13 +569,82 @@ def _mix_private(ranked: list[tuple[Estimate, float]], n: int, private: Callable
         streak = streak + 1 if flags[i] else 0
     return [ranked[i] for i in out]
 
+class _Arrays(NamedTuple):
+    """A row list's estimates as columns, for placing a ladder of many units per school at once."""
+
+    mean: np.ndarray
+    sigma: np.ndarray
+    verified: np.ndarray
+    expected: np.ndarray
+    school: np.ndarray  # one code per (school, campus)
+    years: np.ndarray  # the years each unit rests on, as bits (1 << (year - YEAR_BASE))
+
+
+YEAR_BASE = 2000  # years as bits: 2000-2062 fit an int64
+
+
+def _year_bits(e: Estimate) -> int:
+    return sum(1 << (y - YEAR_BASE) for y in {c.year for c in e.used} if 0 <= y - YEAR_BASE < 63)
+
+
+def _arrays(rows: list[Estimate]) -> _Arrays:
+    codes: dict[tuple[int, str | None], int] = {}
+    return _Arrays(np.array([e.mean for e in rows], dtype=float), np.array([e.sigma for e in rows], dtype=float),
+                   np.array([e.verified for e in rows], dtype=bool),
+                   np.array([e.expected_rank for e in rows], dtype=np.int64),
+                   np.array([codes.setdefault((e.school_id, e.campus), len(codes)) for e in rows], dtype=np.int64),
+                   np.array([_year_bits(e) for e in rows], dtype=np.int64))
+
+
+def _found_schools(
+    rows: list[Estimate], a: _Arrays, user_log: float, n: int, pool: int, p: Params,
+    private: Callable[[int], bool] | None = None,
+) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int], dict[str, set[int]]]:
+    """`Ladder._found` with one entry per school and tier, over columns: in 稳 and 保 each school's first unit
+    (rows come best first: its hardest unit of the tier), in 冲 its last (its most attainable); totals count
+    schools. 稳 and 保 keep the first `pool` schools (and ties with the last), then with `private` the first `n`
+    公办 ones past them, so that the shown can mix 公办 and 民办."""
+    z = (user_log - a.mean) / a.sigma
+    masks = {"保": (z <= p.safe_z) & a.verified, "稳": (z > p.safe_z) & (z <= p.match_z),
+             "冲": (z > p.match_z) & (z <= p.reach_z)}
+    found: dict[str, list[tuple[Estimate, float]]] = {}
+    totals: dict[str, int] = {}
+    years: dict[str, set[int]] = {}
+    for tier, mask in masks.items():
+        idx = np.flatnonzero(mask)
+        codes = a.school[idx]
+        if tier == "冲":
+            uniq, last = np.unique(codes[::-1], return_index=True)
+            sel = idx[np.sort(len(idx) - 1 - last)]
+        else:
+            uniq, first = np.unique(codes, return_index=True)
+            sel = idx[np.sort(first)]
+            if len(sel) > pool:  # the first `pool`, any ties with the last of them, then 公办 ones
+                tie = a.expected[sel[pool - 1]]
+                rest = sel[pool:]
+                ties = rest[a.expected[rest] == tie]
+                extra: list[int] = []
+                if private is not None:
+                    for i in rest[a.expected[rest] != tie].tolist():
+                        if len(extra) >= n:
+                            break
+                        if not private(rows[i][0]):
+                            extra.append(i)
+                sel = np.concatenate([sel[:pool], ties, np.array(extra, dtype=np.int64)])
+        totals[tier] = len(uniq)
+        bits = int(np.bitwise_or.reduce(a.years[idx])) if len(idx) else 0
+        years[tier] = {YEAR_BASE + b for b in range(63) if bits >> b & 1}
+        found[tier] = [(rows[i], float(z[i])) for i in sel.tolist()]
+    return ({t: found[t] for t in TIERS}, {t: totals[t] for t in TIERS}, {t: years[t] for t in TIERS})
+
 
 def _expected(e: Estimate) -> int:
     return e.expected_rank
 
 
 def _pick(e: Estimate, tier: str, z: float, at_line: bool = False) -> Pick:
-    return Pick(e.school_id, e.campus, e.batch_level, tier, e.expected_rank, e.sigma, z, e.points, at_line)
+    return Pick(e.school_id, e.campus, e.batch_level, tier, e.expected_rank, e.sigma, z, e.points, at_line, e.unit,
+                e.span)
 
 
 def recommend(
@@ -595,6 +716,7 @@ def shortlist(
     params: Params = Params(),
     ladder: Ladder | None = None,
     keep: Callable[[Estimate], bool] | None = None,
+    one_per_school: bool = False,
 ) -> Recommendation:
     """The list the bot shows: `per_tier` schools per tier, 本科 only when the rank clears the 本科 line;
     only the units `keep` accepts when given (the user's "只看省内", "公办").
@@ -618,7 +740,7 @@ def shortlist(
         return s is not None and s.province == province
 
     return lad.place(rank, levels, safe_fallback=LEVELS, per_tier=params.per_tier, keep=keep, margins=margins,
-                     private=private, home=home)
+                     private=private, home=home, one_per_school=one_per_school)
 
 
 def tier_of(z: float, params: Params) -> str | None:

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.core import compare as cmp
-from bot.core import facts, places
+from bot.core import facts, majors, places, units
 from bot.core.advise import Ladder, Params, equivalent_tracks, ladder_for, shortlist
 from bot.core.compare import Side
 from bot.core.names import Mention, NameIndex, is_ambiguous
 from bot.core.parse import Query, parse
 from bot.core.store import ScoreTable, Store
 from gaokao import regions
+from gaokao.terms import Programme, Round
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,12 @@ class Engine:
             twin_of._coverages if twin_of is not None else {})
         self._depths: dict[tuple[str, str, str], facts.DepthIndex] = twin_of._depths if twin_of is not None else {}
         self._lock: threading.Lock = twin_of._lock if twin_of is not None else threading.Lock()
+        # groups (majors) of each province-track, and ladders of them per major filter (bot/core/units.py)
+        self._units: dict[tuple[str, str, int], dict[tuple[int, str | None, str], units.SchoolUnits]] = (
+            twin_of._units if twin_of is not None else {})
+        self._unit_ladders: dict[tuple[str, str, int, str | None], Ladder | None] = (
+            twin_of._unit_ladders if twin_of is not None else {})
+        self._school_names = {sid: s.name for sid, s in store.schools.items()}
         self.names: NameIndex = twin_of.names if twin_of is not None else _name_index(store)
         self._cities: frozenset[str] = twin_of._cities if twin_of is not None else frozenset(
             s.city for s in store.schools.values() if s.city)
@@ -127,8 +134,11 @@ class Engine:
         if q.filters:
             notes.append(f"只列{scope}院校。")
             brief.append(f"只列{scope}院校")
+        n0 = len(notes)
+        ladder, grain = self._grain(prov, track_used, table.year, q.major, qd, notes)
+        brief += [n.rstrip("。") for n in notes[n0:]]  # the major filter, or why it could not be applied
         rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params,
-                        ladder=self._ladder(prov, track_used, table.year), keep=keep)
+                        ladder=ladder, keep=keep, one_per_school=grain)
         if rec.levels == ("本科",):
             notes.append("位次在本科线以上，只列本科院校" + ("（保底除外）。" if rec.safe_fallback else "。"))
         margins = facts.user_margins(self.store, prov, track_used, table, rank)
@@ -140,6 +150,10 @@ class Engine:
         notes += more
         brief += short
         results = [self._result(p) for tier in ("冲", "稳", "保") for p in rec.tiers[tier]]
+        note = units.easiest_note(prov, table.year, grain, any(p.span is None for v in rec.tiers.values() for p in v))
+        if note:
+            notes.append(note)
+            brief.append(note.rstrip("。"))
         qd["totals"] = rec.totals
         qd["weak_safe"] = rec.weak_safe
         qd["safe_levels"] = list(rec.safe_fallback or rec.levels)
@@ -148,6 +162,64 @@ class Engine:
         qd["line_margins"] = margins
         qd["coverage"] = [d.to_dict() for d in depths]
         return Answer(q.intent, qd, results=results, notes=notes, brief=brief, placement=placement)
+
+    def _grain(self, prov: str, track: str, year: int, field: str | None, qd: dict[str, Any],
+               notes: list[str]) -> tuple[Ladder, bool]:
+        """The ladder the list is drawn from: each school's groups (majors) where the data has them, only those
+        teaching `field` when the user named one; the school-level ladder, said so, when no group data matches.
+        The flag: the ladder holds several units of a school."""
+        base = self._ladder(prov, track, year)
+        if field:
+            qd["filters"].append(f"major:{field}")
+            qd["major_words"] = list(majors.field_words(field))
+        lad = self._unit_ladder(prov, track, year, field)
+        if lad is not None:
+            if field:
+                words = majors.field_words(field)
+                notes.append(f"只列有“{field}”相关专业（{'、'.join(words[:3])}{'等' if len(words) > 3 else ''}）的"
+                             f"{'专业' if prov in units.MAJOR_MODE else '专业组'}或学校。")
+            return lad, True
+        if field:
+            qd["filters"].remove(f"major:{field}")
+            have = self._unit_ladder(prov, track, year, None) is not None
+            listed = any(u.majors or u.kind != "group" for su in self._school_units(prov, track, year).values()
+                         for u in su.units)
+            why = ("暂无分专业组（专业）的录取数据" if not have else f"的专业组（专业）数据里没有与“{field}”相关的专业"
+                   if listed else "的专业组数据没有列出组内专业")
+            notes.append(f"{prov}{track}{why}，无法按“{field}”筛选；下面是不分专业的学校列表。")
+            fallback = self._unit_ladder(prov, track, year, None)
+            if fallback is not None:
+                return fallback, True
+        return base, False
+
+    def _school_units(self, prov: str, track: str, year: int) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
+        key = (prov, track, year)
+        got = self._units.get(key)
+        if got is None:
+            since = year - self.params.stale_years - 1
+            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t) if since <= r.year <= year]
+            got = units.build(rows, prov, self._school_names)
+            with self._lock:
+                self._units[key] = got
+        return got
+
+    def _unit_ladder(self, prov: str, track: str, year: int, field: str | None) -> Ladder | None:
+        """The ladder of a province-track's groups (majors), of those matching `field` when given; None when the
+        data has none. Cached for the field words of the synonym table (others are few and built each time)."""
+        key = (prov, track, year, field)
+        if key in self._unit_ladders:
+            return self._unit_ladders[key]
+        su = self._school_units(prov, track, year)
+        lad: Ladder | None = None
+        if su:
+            match = units.matcher(majors.field_words(field)) if field else None
+            est = units.expand(self._ladder(prov, track, year).estimates, su, match)
+            if est and (field is not None or any(e.span is not None and e.span.kind != "school" for e in est)):
+                lad = Ladder(est, year, self.params)
+        if field is None or majors.expand(field):
+            with self._lock:
+                self._unit_ladders[key] = lad
+        return lad
 
     def _position(self, q: Query, qd: dict[str, Any], notes: list[str]) -> tuple[str, str, ScoreTable, int] | str:
         """Where the user stands (province, track used, score table, rank), or what is missing to say."""
@@ -248,6 +320,7 @@ class Engine:
             latest[(prov, track)] = max(year, latest.get((prov, track), year))
         for (prov, track), year in latest.items():
             self._ladder(prov, track, year).warm()
+            self._unit_ladder(prov, track, year, None)
             self._coverage(prov, track)
             for level in ("本科", "专科"):
                 self._depth_index(prov, track, level)
@@ -287,6 +360,7 @@ class Engine:
                  "cutoff_score": pt.min_score, "rank_source": pt.rank_source, "verified": pt.verified}
                 for pt in p.points
             ],
+            **_unit_fields(p.unit, p.span),
         }
 
     # -- schools -------------------------------------------------------------------------
@@ -411,6 +485,29 @@ class Engine:
         return Answer("major", qd, school=prof, major=info, notes=notes)
 
 
+_ORDINARY = {"code": Programme.ORDINARY.value, "name": Programme.ORDINARY.zh}
+_FIRST = {"code": Round.FIRST.value, "name": Round.FIRST.zh}
+
+
+def _unit_fields(u: units.Unit | None, span: units.SchoolUnits | None) -> dict[str, Any]:
+    """A listed school's group (major): what it is, its majors and cutoff, and the school's range that year.
+    Tiers use ordinary first-round rows only, so programme and round are those."""
+    placed = u is not None and u.kind != "school"
+    return {
+        "unit_kind": u.kind if u is not None else "school",  # 'group', 'major' or 'school' (the easiest entry)
+        "group": {"code": u.code, "name": u.name} if u is not None and u.kind == "group" else None,
+        "majors": list(units.names(u)) if u is not None else [],
+        "unit_year": u.year if u is not None else None,
+        "unit_rank": u.min_rank if u is not None else None,
+        "unit_score": u.min_score if u is not None else None,
+        "unit_rank_source": u.rank_source if u is not None else None,
+        "range": ({"kind": span.kind, "year": span.year, "count": len(span.units), "highest": span.highest,
+                   "lowest": span.lowest} if span is not None and span.kind != "school" and placed else None),
+        "programme": _ORDINARY,
+        "round": _FIRST,
+    }
+
+
 def _pick(m: Mention) -> int | list[str]:
     if not m.candidates:
         return []
@@ -478,7 +575,6 @@ _NOTE_TEXT = {
     "extra-number": "消息里有多个数字，没有使用“{}”。",
     "number-out-of-range": "数字“{}”不像位次或分数，没有使用。",
     "bad-number": "“{}”不能是位次或分数（位次是正整数，分数不为负），没有使用。",
-    "major-ignored": "学校列表暂不能按专业筛选；想看某校某专业的录取线，可以问“湖南大学 土木工程 分数线”。",
 }
 
 

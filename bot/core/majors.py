@@ -64,3 +64,35 @@ def group_code(grp: str | None, school: str = "") -> str | None:
     if m and ("|" in text or "-" in text):
         return m.group(1)
     return None
+
+
+# "想学汽车", "读护理专业": a field named by a wish or by 专业, when it is not in the synonym table.
+_WISH = re.compile(r"(?:想|要|打算|喜欢)[学读报念]?(?:个|点|的)?(?P<w>[\u4e00-\u9fff]{2,8}?)"
+                   r"(?:专业|类|方向|相关|[，,。！!？?；;\s]|$)")
+_NAMED = re.compile(r"(?P<w>[\u4e00-\u9fff]{2,8}?)专业")
+_NOT_FIELD = re.compile(r"哪|什么|啥|学校|大学|院校|高校|志愿|本科|专科|省内|公办|民办|能上|可以|好的|热门|冷门|选择|报考|填报|想|我")
+
+
+def interest(text: str) -> str | None:
+    """The field a rank message wants to study ("想学计算机" -> 计算机, "学医", "临床医学" -> 临床, "师范"):
+    a word of the synonym table (the earliest, then the longest), else a word named by a wish or by 专业."""
+    table = synonyms()
+    best: tuple[int, int, str] | None = None
+    for word in table:
+        i = text.find(word)
+        if i >= 0 and (best is None or (i, -len(word)) < (best[0], best[1])):
+            best = (i, -len(word), word)
+    if best is not None:
+        word = best[2]
+        return word[1:] if word.startswith("学") and word[1:] in table else word
+    for rx in (_WISH, _NAMED):
+        for m in rx.finditer(text):
+            word = m.group("w").removeprefix("学").removeprefix("读")
+            if len(word) >= 2 and not _NOT_FIELD.search(word):
+                return word
+    return None
+
+
+def field_words(word: str) -> tuple[str, ...]:
+    """The major names a field word is matched by: its synonyms, else the word itself."""
+    return expand(word) or (word,)

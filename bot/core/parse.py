@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.core import majors
 from bot.core import places as place_words
 from bot.core.names import Mention, NameIndex
 from bot.core.textnorm import clean_text, find_tracks, replace_cn_numerals
@@ -51,8 +52,6 @@ _TRAILING_YEAR = re.compile(r"(?<![\d.,])(20[12]\d)\s*[。.!！?？]*\s*$")
 _EXPLICIT_NUMBER = re.compile(r"\d\s*(?:分|名|位|万|千|w|k)|(?:位次|排名|排位|名次)\s*\d", re.I)
 # "河南一本线是多少", "广东物理类本科线", "2025 湖南 批次线": a province's batch control lines
 _LINES_WORDS = re.compile(r"(?:一本|二本|三本|本科|专科|高职|特控|特殊类型|批次|控制|省控|分数)线")
-# A rank question that also names a subject to study ("想学计算机", "师范专业"): the list cannot filter by major.
-_WANTS_MAJOR = re.compile(r"想[学读报]|专业|学科")
 # What a rank question may ask the list to keep to: key -> the words that ask it.
 FILTERS: dict[str, re.Pattern[str]] = {
     "home": re.compile(r"省内|本省|不出省|留在?(?:本)?省"),
@@ -426,8 +425,8 @@ def parse(text: str, names: NameIndex, cities: frozenset[str] = frozenset()) -> 
         if province or track:
             notes.append("no-rank-or-score")
     kept = tuple(mentions[:2]) if intent == "compare" else tuple(mentions)
-    if intent in ("rank", "score") and _WANTS_MAJOR.search(masked):
-        notes.append("major-ignored")
+    if intent in ("rank", "score"):
+        major = majors.interest(masked)  # "想学计算机": the list keeps to groups and majors that match
     filters: tuple[str, ...] = ()
     if intent in ("rank", "score"):
         filters = tuple(k for k, rx in FILTERS.items() if rx.search(masked) and not (k.isdigit() and rank == int(k)))

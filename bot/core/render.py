@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.core.advise import WEAK_UNREACHED
@@ -152,12 +153,17 @@ def _school_line(r: dict[str, Any]) -> str:
         "rank_source": r["rank_source"]}
     score = "" if latest["cutoff_score"] is None else f"{latest['cutoff_score']:g}分/"
     batch = "专科批 " if r.get("batch_level") == "专科" and r.get("level") == "本科" else ""
+    unit = _unit_text(r)
+    if unit:  # the group (major) placed, its majors, and the school's range
+        return f"• {r['school']}（{meta}）{unit}" + ("（未核验）" if not r["verified"] else "")
     return (f"• {r['school']}（{meta}）{latest['year']} {batch}{score}{_fmt_rank(latest['cutoff_rank'], latest['rank_source'])}"
             + ("（未核验）" if not r["verified"] else ""))
 
 
 def _school_lines(r: dict[str, Any]) -> list[str]:
     """One school with every year its tier rests on (the detail view)."""
+    if _unit_text(r):
+        return school_entry(r)
     hist = "；".join(
         f"{h['year']} {_fmt_score(h['cutoff_score'])}/位次{_fmt_rank(h['cutoff_rank'], h['rank_source'])}"
         for h in r["history"]
@@ -182,6 +188,48 @@ def _brief_lines(brief: list[str], more: str = "") -> list[str]:
         else:
             out.append(more)
     return out
+
+
+def school_entry(r: dict[str, Any]) -> list[str]:
+    """One listed school, at most two lines: the school and the group (major) placed, with its majors, cutoff and
+    the school's range that year; then what kind of school it is and the history of its easiest entry."""
+    hist = "；".join(
+        f"{h['year']} {_fmt_score(h['cutoff_score'])}/位次{_fmt_rank(h['cutoff_rank'], h['rank_source'])}"
+        for h in r["history"]
+    ) + ("（未核验）" if not r["verified"] else "")
+    unit = _unit_text(r)
+    if not unit:
+        return [f"• {r['school']}  {_meta(r)}", f"  {r['batch']}：{hist}"]
+    return [f"• {r['school']} · {unit}", f"  {_meta(r)} · 最低线 {hist}"]
+
+
+def _unit_text(r: dict[str, Any]) -> str:
+    """"3组（计算机类、电气类…）2025 位次≈5,610 · 4组 1,271–12,436"; "" for a school without group data."""
+    kind, majors = r.get("unit_kind"), r.get("majors") or []
+    if kind not in ("group", "major") and not (kind == "school" and majors):
+        return ""
+    short = [_short_major(m) for m in majors[:3]]
+    shown = "、".join(short) + ("…" if len(majors) > 3 else "")
+    cut = f"{r['unit_year']} 位次{_fmt_rank(r['unit_rank'], r['unit_rank_source'])}"
+    if kind == "school":  # old 文理 years: the school is the 志愿; its matching majors
+        return f"{shown} {cut}"
+    name = r["group"]["name"] if kind == "group" else ""
+    # a major, or a group without a code named after its first major: its majors alone
+    head = shown if kind != "group" or name in majors else f"{name}（{shown}）" if shown else name
+    span = r.get("range")
+    if span and span["count"] > 1:
+        word = "组" if span["kind"] == "group" else "个专业"
+        cut += f" · {span['count']}{word} {span['highest']:,}–{span['lowest']:,}"
+    return f"{head} {cut}"
+
+
+_MAJOR_REMARK = re.compile(r"[【\[][^】\]]*[】\]]|[（(]\s*含[^）)]*[）)]")
+
+
+def _short_major(name: str) -> str:
+    """A major as a list line shows it: without its 【…】 and （含…） remarks, at most 12 characters."""
+    short = _MAJOR_REMARK.sub("", name).strip() or name
+    return short if len(short) <= 12 else short[:11] + "…"
 
 
 def _meta(r: dict[str, Any]) -> str:

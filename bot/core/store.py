@@ -6,6 +6,7 @@ import bisect
 import gc
 import logging
 import os
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -18,6 +19,7 @@ import duckdb
 from bot.core import dbfile
 from bot.core.majors import clean_major
 from bot.core.names import NameEntry
+from gaokao.regions import TRACKS
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +143,27 @@ class UnitCutoff:
     quality: str
 
 
+class UnitRow(NamedTuple):
+    """An ordinary first-round group or major row of a school, from the school's latest year with such rows."""
+
+    school_id: int
+    campus: str | None
+    year: int
+    track: str
+    batch_level: str
+    level: str  # 'group' or 'major'
+    grp: str | None
+    major: str | None
+    min_rank: int | None
+    min_score: float | None
+    rank_source: str | None
+    quality: str
+
+
+_UNIT_COLUMNS = ("school_id", "campus", "year", "batch_level", "level", "grp", "major", "min_rank", "min_score",
+                 "rank_source", "quality")
+
+
 @dataclass(frozen=True, slots=True)
 class Strength:
     """A row of `major_strength`."""
@@ -205,7 +228,7 @@ class Store:
 
     # -- loading -----------------------------------------------------------------
 
-    def _q(self, sql: str, params: list[object] | tuple[object, ...] = ()) -> list[tuple]:  # type: ignore[type-arg]
+    def _q(self, sql: str, params: list[object] | tuple[object, ...] | dict[str, object] = ()) -> list[tuple]:  # type: ignore[type-arg]
         with self._lock:
             return self._con.execute(sql, params).fetchall()
 
@@ -244,6 +267,8 @@ class Store:
         self._read_lock = threading.Lock()
         self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
         self._strengths: dict[int, list[Strength]] | None = None
+        self._unit_rows: dict[str, dict[str, list[UnitRow]]] = {}  # read, not yet handed out (unit_rows)
+        self._units_lock = threading.Lock()
         self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
         for p, y, t, b, s in self._q("SELECT province, year, track, batch, score FROM control_lines ORDER BY score DESC"):
             self.lines[(p, y, t)].append((b, s))
@@ -436,6 +461,51 @@ class Store:
             [school_id, province],
         )
         return [UnitCutoff(r[0], r[1], r[2], r[3], r[4], r[5] and clean_major(r[5]), *r[6:]) for r in rows]
+
+    def unit_rows(self, province: str, track: str) -> list[UnitRow]:
+        """Ordinary first-round group and major rows (no 提前 batch) of a province-track, of each school's latest
+        year with a school cutoff (what its estimate rests on) or else the year before. The caller keeps what it
+        builds of them: a province's rows are read at once (one scan of `admissions`), and each track's are handed
+        out once, then read again if asked again. Not every province at once: such a scan leaves ~300 MB of
+        DuckDB's working memory in the process."""
+        with self._units_lock:
+            pending = self._unit_rows.get(province)
+            if pending is None or track not in pending:
+                pending = self._unit_rows[province] = self._read_units(province)
+            rows = pending.pop(track, [])
+            if not pending:
+                del self._unit_rows[province]
+            return rows
+
+    def _read_units(self, province: str) -> dict[str, list[UnitRow]]:
+        # The year of each school's latest cutoff in `school_cutoffs`, or the year before when that year has no
+        # group rows: a later year of group rows is left out.
+        rows = self._q(
+            f"""WITH latest AS (
+                   SELECT track, school_id, coalesce(campus, '') AS campus, batch_level, max(year) AS year
+                   FROM school_cutoffs
+                   WHERE province = $p AND min_rank IS NOT NULL AND batch NOT LIKE '%提前%'
+                   GROUP BY ALL)
+               SELECT a.track, {", ".join("a." + c for c in _UNIT_COLUMNS)}
+               FROM admissions a JOIN latest l
+                 ON a.track = l.track AND a.school_id = l.school_id AND coalesce(a.campus, '') = l.campus
+                AND a.batch_level = l.batch_level AND a.year IN (l.year, l.year - 1)
+               WHERE a.province = $p AND a.programme = 'ordinary' AND a.round = 'first'
+                 AND a.level IN ('group', 'major') AND a.batch NOT LIKE '%提前%'
+                 AND (a.grp IS NOT NULL OR a.major IS NOT NULL)
+               QUALIFY a.year = max(a.year) OVER (PARTITION BY a.track, a.school_id, a.campus, a.batch_level)""",
+            {"p": province})
+        majors: dict[str, str] = {}
+        out: dict[str, list[UnitRow]] = {t: [] for t in TRACKS}  # every track, so one without rows is handed out too
+        for track, sid, campus, year, level_b, level, grp, major, rank, score, source, quality in rows:
+            if major is not None:
+                name = majors.get(major)
+                if name is None:
+                    name = majors[major] = sys.intern(clean_major(major))
+                major = name
+            out.setdefault(track, []).append(UnitRow(sid, campus, year, track, level_b, level, grp, major, rank, score,
+                                                     source and sys.intern(source), quality))
+        return out
 
     def strengths(self, school_id: int) -> list[Strength]:
         """Major and discipline strength rows of a school (all schools' rows are read on first use)."""

@@ -170,9 +170,46 @@ def test_list_filters_keep_to_the_schools_asked_for(engine: Engine) -> None:
     assert any(n.startswith("在985院校中，") and "去掉筛选条件" in n for n in top.notes)
 
 
-def test_the_answer_says_the_list_cannot_filter_by_major(engine: Engine) -> None:
-    a = engine.answer("河南 理科 位次250 想学土木工程")
-    assert a.intent == "rank" and any("暂不能按专业筛选" in n for n in a.notes)
+def test_the_list_places_each_group_of_a_school_with_its_majors_and_range(engine: Engine) -> None:
+    a = engine.answer("河南 物理 位次145")
+    zz = [r for r in a.results if r["school"] == "郑州大学"]
+    assert zz, a.results
+    # at 145, 郑州大学's 101 group (cutoff 120) is a reach and its 102 group (185) is a match: one line per tier
+    assert {(r["tier"], r["group"]["code"]) for r in zz} == {("冲", "101"), ("稳", "102")}
+    r = next(r for r in zz if r["tier"] == "冲")
+    assert r["majors"] == ["口腔医学", "生物科学"] and r["unit_rank"] == 120 and r["unit_year"] == 2025
+    assert r["range"] == {"kind": "group", "year": 2025, "count": 2, "highest": 120, "lowest": 185}
+    assert r["programme"] == {"code": "ordinary", "name": "普通"} and r["round"]["code"] == "first"
+    assert r["expected_rank"] < next(x for x in zz if x["tier"] == "稳")["expected_rank"]
+    text = "\n".join(render(a))
+    assert "• 郑州大学 · 101组（口腔医学、生物科学） 2025 位次120 · 2组 120–185" in text
+    # 北京大学 has no group rows: its easiest entry, said once
+    assert sum("所列位次是该校最容易进的专业组" in n for n in a.notes) == 1
+
+
+def test_a_major_interest_keeps_the_groups_that_teach_it(engine: Engine) -> None:
+    a = engine.answer("河南 物理 位次145 想学计算机")
+    assert a.query["filters"] == ["major:计算机"] and "计算机类" in a.query["major_words"]
+    assert a.results and all(any("计算机" in m or "软件" in m for m in r["majors"]) for r in a.results)
+    assert {(r["school"], r["group"]["code"]) for r in a.results} == {("河南大学", "201")}  # 郑州大学 teaches none
+    assert next(r for r in a.results if r["school"] == "河南大学")["majors"] == ["软件工程"]
+    assert not any("专业筛选" in n for n in a.notes)
+    assert "只列有“计算机”相关专业（计算机科学与技术、计算机类、软件工程等）的专业组或学校。" in a.notes
+    teach = engine.answer("河南 物理 位次190 师范")
+    assert {r["school"] for r in teach.results} == {"郑州大学", "河南大学"}
+    assert all(all("师范" in m for m in r["majors"]) for r in teach.results)
+    assert "汉语言文学(师范)" in "\n".join(render(teach))
+
+
+def test_a_major_interest_without_matching_data_says_so_and_lists_schools(engine: Engine) -> None:
+    a = engine.answer("河南 物理 位次150 想学考古")
+    assert a.query["filters"] == [] and a.results
+    assert any("没有与“考古”相关的专业" in n and "不分专业的学校列表" in n for n in a.notes)
+    # an old 文理 year: the school was the 志愿, but a field needs its major's cutoff, so the major is placed
+    old = engine.answer("河南 理科 2024 位次250 想学土木工程")
+    assert old.results and all(r["unit_kind"] == "major" for r in old.results)
+    assert {r["school"] for r in old.results} == {"郑州大学"} and old.results[0]["majors"] == ["土木工程"]
+    assert old.results[0]["unit_rank"] == 170 and old.results[0]["range"] is None
 
 
 def test_hong_kong_macao_taiwan_are_told_apart(engine: Engine) -> None:

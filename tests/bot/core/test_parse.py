@@ -501,10 +501,15 @@ def test_parse_huge_text_is_fast(chunk: str) -> None:
     assert time.perf_counter() - t0 < 0.5
 
 
-def test_a_subject_named_in_a_rank_question_is_noted(names: NameIndex) -> None:
+def test_a_subject_named_in_a_rank_question_is_read(names: NameIndex) -> None:
     q = parse("我想学计算机，河南理科58000能上哪些", names)
-    assert (q.intent, q.rank) == ("rank", 58_000) and "major-ignored" in q.notes
-    assert "major-ignored" not in parse("湖南高考排名60210左右排位物理可以上哪些大学,具体能上什么大学", names).notes
+    assert (q.intent, q.rank, q.major) == ("rank", 58_000, "计算机")
+    assert parse("湖南高考排名60210左右排位物理可以上哪些大学,具体能上什么大学", names).major is None
+    assert parse("河南 物理 位次3万 学医", names).major == "学医"
+    assert parse("广东 物理 位次2万 临床医学", names).major == "临床"
+    assert parse("湖北 历史 位次1万 师范", names).major == "师范"
+    assert parse("山东 位次5万 想学汽车", names).major == "汽车"
+    assert parse("山东 位次5万 我想读护理专业", names).major == "护理"
 
 
 @pytest.mark.parametrize(("text", "rank"), [
