@@ -539,7 +539,10 @@ def _build_school_cutoffs(con: duckdb.DuckDBPyConnection) -> int:
             SELECT * FROM ranked WHERE NOT coalesce(pos <= 2 AND min_rank > {OUTLIER_FACTOR} * next_rank, FALSE)
         )
         SELECT province, year, track, batch, any_value(batch_level), school_id, campus,
-               min(min_score), max(min_rank),
+               -- score and rank of one row (the easiest entry): a source can print a pair no row holds
+               CASE WHEN max(min_rank) IS NULL THEN min(min_score)
+                    ELSE arg_max(min_score, coalesce(min_rank, 0)) END,
+               max(min_rank),
                arg_max(rank_source, coalesce(min_rank, 0)),
                arg_max(level, coalesce(min_rank, 0)),
                bool_or(verified), count(*)::INTEGER,

@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -365,7 +365,7 @@ class Ladder:
         n = per_tier if per_tier is not None else self.params.per_tier
         user_log = math.log(max(user_rank, 1))
         p = self.params
-        lined: set[UnitKey] = set()
+        lined: set[Any] = set()  # unit keys; with several units a school, ids of the easiest (_easiest_of)
         if margins and p.line_margin:
             for lv, m in margins.items():
                 if m >= p.line_margin:
@@ -376,6 +376,9 @@ class Ladder:
             return got if keep is None else [e for e in got if keep(e)]
 
         base = rows(levels)
+        keys = set(lined)
+        if one_per_school and keys:
+            lined = _easiest_of(base, keys)
         found, totals, years = self._found(base, user_log, n, lined, private if p.private_run else None,
                                            one_per_school)
         fallback: tuple[str, ...] = ()
@@ -383,6 +386,8 @@ class Ladder:
         extra_rows: list[Estimate] = []  # built only when `levels` has no 保 (a 本科 question skips 专科)
         if not found["保"] and extra:
             extra_rows = rows(extra)
+            if one_per_school and keys:
+                lined |= _easiest_of(extra_rows, keys)
             more, more_totals, more_years = self._found(extra_rows, user_log, n, lined,
                                                         private if p.private_run else None, one_per_school)
             if more["保"]:
@@ -423,7 +428,7 @@ class Ladder:
         found["稳"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
         found["保"].sort(key=lambda k: (k[0].expected_rank, -k[1]))
         run = p.private_run if private is not None else 0
-        shown = {t: [_pick(e, t, z, t == "保" and e.key in lined) for e, z in mix(v, n, private, run, home)]
+        shown = {t: [_pick(e, t, z, t == "保" and (id(e) if one_per_school else e.key) in lined) for e, z in mix(v, n, private, run, home)]
                  for t, v in found.items()}
         points = [pt for v in shown.values() for k in v for pt in k.points]
         derived = sum(1 for pt in points if pt.rank_source == "derived")
@@ -460,7 +465,7 @@ class Ladder:
         return sorted(out, key=lambda pk: pk.z)
 
     def _found(
-        self, rows: list[Estimate], user_log: float, n: int, lined: Collection[UnitKey] = (),
+        self, rows: list[Estimate], user_log: float, n: int, lined: Collection[Any] = (),
         private: Callable[[int], bool] | None = None, one_per_school: bool = False,
     ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int], dict[str, set[int]]]:
         p = self.params
@@ -491,7 +496,7 @@ class Ladder:
         return arrays
 
     def _found_rows(
-        self, rows: list[Estimate], user_log: float, n: int, pool: int, lined: Collection[UnitKey] = (),
+        self, rows: list[Estimate], user_log: float, n: int, pool: int, lined: Collection[Any] = (),
         private: Callable[[int], bool] | None = None, one_per_school: bool = False,
     ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int], dict[str, set[int]]]:
         p = self.params
@@ -503,7 +508,7 @@ class Ladder:
         seen: dict[str, set[tuple[int, str | None]]] = {t: set() for t in TIERS}
         for e in rows:
             z = (user_log - e[3]) / e[4]  # mean, sigma (tuple indexing: this loop runs over every unit)
-            if z > safe_z and lined and e[8] and (e[0], e[1], e[2]) in lined:
+            if z > safe_z and lined and e[8] and ((id(e) if one_per_school else (e[0], e[1], e[2])) in lined):
                 tier = "保"  # filled at the batch line, and the user is well above it
             elif z > reach_z:
                 continue
@@ -529,6 +534,17 @@ class Ladder:
                 kept.append((e, z))
                 publics[tier] += 1
         return found, totals, years
+
+def _easiest_of(rows: list[Estimate], lined: Collection[Any]) -> set[Any]:
+    """With several units (groups, majors) a school: the ids of the easiest unit of each school in `lined` (a school
+    fills at the batch line by its easiest entry; its other groups did not)."""
+    easiest: dict[UnitKey, Estimate] = {}
+    for e in rows:
+        k = e.key
+        if k in lined and (k not in easiest or e.expected_rank > easiest[k].expected_rank):
+            easiest[k] = e
+    return {id(e) for e in easiest.values()}
+
 
 def mix(ranked: list[tuple[Estimate, float]], n: int, private: Callable[[int], bool] | None,
         run: int, home: Callable[[int], bool] | None = None) -> list[tuple[Estimate, float]]:

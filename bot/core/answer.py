@@ -215,7 +215,9 @@ class Engine:
             match = units.matcher(majors.field_words(field)) if field else None
             est = units.expand(self._ladder(prov, track, year).estimates, su, match)
             if est and (field is not None or any(e.span is not None and e.span.kind != "school" for e in est)):
-                lad = Ladder(est, year, self.params)
+                base = self._ladder(prov, track, year)
+                # a school that filled at the batch line did so by its easiest entry: the school ladder knows
+                lad = Ladder(est, year, self.params, line_units=lambda level, _est: base.at_line(level))
         if field is None or majors.expand(field):
             with self._lock:
                 self._unit_ladders[key] = lad

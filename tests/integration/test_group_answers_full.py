@@ -19,7 +19,7 @@ def test_fujian_lists_groups_with_their_majors_and_ranges(full_engine: Any) -> N
         assert r["group"]["name"] and r["unit_rank"] and r["unit_year"]
         if r["range"]:
             assert r["range"]["highest"] <= r["unit_rank"] <= r["range"]["lowest"]
-    text = "\n".join(render(a))
+    text = "\n".join(render(a, detail=True))
     assert any(f"{r['school']} · " in text for r in grouped)
     # one school once per tier, each entry at most two lines
     for tier in ("冲", "稳", "保"):

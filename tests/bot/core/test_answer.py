@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import shutil
 from pathlib import Path
 
@@ -181,7 +183,9 @@ def test_the_list_places_each_group_of_a_school_with_its_majors_and_range(engine
     assert r["range"] == {"kind": "group", "year": 2025, "count": 2, "highest": 120, "lowest": 185}
     assert r["programme"] == {"code": "ordinary", "name": "普通"} and r["round"]["code"] == "first"
     assert r["expected_rank"] < next(x for x in zz if x["tier"] == "稳")["expected_rank"]
-    text = "\n".join(render(a))
+    short = "\n".join(render(a))
+    assert re.search(r"^• 郑州大学（[^）]*）101组（口腔医学、生物科学） 2025 位次120 · 2组 120–185$", short, re.M)
+    text = "\n".join(render(a, detail=True))  # the long form: the group, then the school's easiest entry by year
     assert "• 郑州大学 · 101组（口腔医学、生物科学） 2025 位次120 · 2组 120–185" in text
     # 北京大学 has no group rows: its easiest entry, said once
     assert sum("所列位次是该校最容易进的专业组" in n for n in a.notes) == 1
