@@ -83,4 +83,4 @@ def test_unapplied_filters_are_named_in_the_answer(engine: Engine) -> None:
     a = engine.answer("河南 理科 位次100 学费低 中外合作可以")
     assert a.query["filters"] == []
     assert "没有按“学费低”筛选，因为数据库里没有学费数据。" in a.notes
-    assert any(n.startswith("没有按“中外合作”筛选，因为录取数据还没有区分中外合作") for n in a.notes)
+    assert any(n.startswith("没有按“中外合作”筛选，因为冲稳保列表只按普通类录取排") for n in a.notes)
