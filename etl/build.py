@@ -394,12 +394,18 @@ def _load_admissions(
         remark = remark_cache.get(r.school, "?")
         if remark == "?":
             remark = remark_cache[r.school] = nz.bracketed(r.school)
+        # The raw group text feeds the programme and the round (湖南 第一次征集志愿 101 第101组, 重庆
+        # 本科批第1次征集); `grp` keeps only its normal form (nz.group_label), so raw text never reaches users.
         programme, label = nz.classify_programme(remark, r.group, r.major, r.note, r.batch, r.track)
+        grp = nz.group_label(r.group, r.school)
+        level = "group" if r.level == "school" and grp else r.level
+        round_text = f"{r.batch} {r.group}" if r.group else r.batch
         rank = r.min_rank if r.min_rank and r.min_rank > 0 else None
         rank_source = None if rank is None else ("derived" if r.rank_derived_by_source else "published")
-        values = (r.province, r.year, track, batch, nz.batch_level(batch), r.batch, nz.round_of(r.batch, r.province, nz.batch_level(batch)),
-                  res.school_id, r.school, res.campus, r.group or faculty(r.school), r.major, r.level, programme.value, label, r.min_score, rank, rank_source, r.plan_count, r.quality, r.note,
-                  r.source_file)
+        values = (r.province, r.year, track, batch, nz.batch_level(batch), r.batch,
+                  nz.round_of(round_text, r.province, nz.batch_level(batch)),
+                  res.school_id, r.school, res.campus, grp or faculty(r.school), r.major, level, programme.value, label,
+                  r.min_score, rank, rank_source, r.plan_count, r.quality, r.note, r.source_file)
         for k, v in zip(_ADM_COLS, values, strict=True):
             cols[k].append(v)
     for reason, n in dropped.most_common(15):

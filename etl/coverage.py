@@ -281,13 +281,65 @@ def render_added(added: list[Added]) -> str:
     return "\n".join(out)
 
 
+# --------------------------------------------------------------------------- 院校专业组
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCell:
+    """How many ordinary first-round admission rows of a province name their 院校专业组."""
+
+    province: str
+    rows: int  # ordinary first-round rows
+    coded: int  # rows whose grp has a code (第3组, 第3组 理工组)
+    named: int  # rows whose grp is a name only (理工组, 分类投档-医科)
+    group_level: int  # level = 'group'
+    years: str  # years with coded or named groups, e.g. 2021–2025
+
+
+def group_cells(con: duckdb.DuckDBPyConnection) -> list[GroupCell]:
+    """Per province: ordinary first-round rows and how many carry a group code or group name."""
+    rows = con.execute(r"""
+        WITH a AS (
+            SELECT province, year, level,
+                   regexp_matches(grp, '^第[0-9A-Z]+组') AS coded,
+                   grp IS NOT NULL AND NOT regexp_matches(grp, '^第[0-9A-Z]+组')
+                       AND grp NOT LIKE '%医学院' AND grp NOT LIKE '%医学部' AS named  -- faculties are no groups
+            FROM admissions WHERE programme = 'ordinary' AND round = 'first'
+        )
+        SELECT province, count(*), count(*) FILTER (WHERE coded), count(*) FILTER (WHERE named),
+               count(*) FILTER (WHERE level = 'group'),
+               min(year) FILTER (WHERE coded OR named), max(year) FILTER (WHERE coded OR named)
+        FROM a GROUP BY ALL ORDER BY ALL
+    """).fetchall()
+    return [GroupCell(p, n, c, m, g, "–" if lo is None else (f"{lo}" if lo == hi else f"{lo}–{hi}"))
+            for p, n, c, m, g, lo, hi in rows]
+
+
+def render_groups(cells: list[GroupCell]) -> str:
+    """The docs/data-coverage.md section: 院校专业组 per province."""
+    lines = ["## 院校专业组 (groups)", "",
+             "Ordinary first-round admission rows per province and how many name their 院校专业组. `grp` holds one "
+             "normal form (etl.normalize.group_label): `第{code}组` for a coded group (leading zeros dropped), "
+             "`第{code}组 {name}` when the source also names it, and the name alone (理工组, 分类投档-医科) when it has "
+             "no code. School names, batches, rounds, subject requirements and major codes are never kept in it.", "",
+             "| province | ordinary rows | coded group | named group | group-level rows | years with groups |",
+             "|---|---:|---:|---:|---:|---|"]
+    by_prov = {c.province: c for c in cells}
+    for prov in PROVINCES:
+        c = by_prov.get(prov)
+        if c is not None:
+            lines.append(f"| {prov} | {c.rows:,} | {c.coded:,} | {c.named:,} | {c.group_level:,} | {c.years} |")
+    return "\n".join([*lines, ""])
+
+
 def render_document(con: duckdb.DuckDBPyConnection) -> str:
-    """The whole docs/data-coverage.md: schools, lines, labels, quarantine, truncated tables, new sources."""
+    """The whole docs/data-coverage.md: schools, lines, groups, labels, quarantine, truncated tables, new sources."""
     from etl import labels, quarantine
 
     row = con.execute("SELECT value FROM build_info WHERE key = 'built_at'").fetchone()
     parts = [render_markdown(coverage(con), row[0] if row else None),
              render_control_lines(*line_cells(con)),
+             render_groups(group_cells(con)),
              "## Programme labels\n\n" + labels.render_markdown(con),
              quarantine.render_markdown(con),
              render_truncated(truncated_tables(con)),

@@ -210,3 +210,103 @@ def bracketed(text: str | None) -> str | None:
         return None
     inner = _BRACKETS.findall(fold(text))
     return " ".join(inner) or None
+
+
+# ---------------------------------------------------------------------------
+# 院校专业组 labels
+#
+# Normal form of `admissions.grp` (one spelling whatever the source wrote):
+#   - a group with a code:            第{code}组            e.g. 第3组, 第203组, 第0A3组, 第88003组
+#   - a code and the group's own name: 第{code}组 {name}     e.g. 第30组 理工组
+#   - a group known only by its name:  {name}               e.g. 理工组, 医科组, 分类投档-医科, 物理+化学组
+# Codes of 1–4 digits lose their leading zeros (01, 001 and 1 are one group); longer or
+# alphanumeric codes stay as published (upper-cased). The school's name, the province, year,
+# batch, track, subject requirement (物+化, (不限)) and programme remarks ((国家专项)) are noise:
+# the programme is read from the raw text (classify_programme), never from the normal form.
+# A text that names no group (a batch, a round, a major code 专业代号01, 普通类, 物理+化学) gives None.
+
+_GROUP_SPLIT = re.compile(r"[|,，;；、。]|\s+/\s+|\s+-\s+|-")
+_GROUP_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_GROUP_CODE_RES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"第\s*([A-Za-z]{0,2}\d{1,4}[A-Za-z]?)\s*(?:专业)?组"),  # 第101组, 北京大学第06组, 第C02组
+    re.compile(r"院校专业组\s*(\d{3,6})"),  # 天津: 院校专业组 088003
+    re.compile(r"专业组\s*([A-Za-z]{0,2}\d{1,4})"),  # 专业组003, 专业组U19
+    re.compile(r"(?<![0-9A-Za-z])([0-9A-Za-z]{0,2}\d{1,4}[A-Za-z]?)\s*专业组?"),  # 001专业组, 0A3专业组, 007专业
+    re.compile(r"(?<![0-9A-Za-z第])([A-Za-z]{0,2}\d{1,4}[A-Za-z]?)\s*组"),  # 03组, 05组,普通类
+    re.compile(r"(?<![0-9A-Za-z])(\d{1,4})(?=[\u4e00-\u9fff]{1,8}组)"),  # 030理工组
+    re.compile(r"[(\[]([A-Za-z]{0,2}\d{1,4})[)\]]$"),  # 阿坝师范学院(01) when the school is spelled otherwise
+)
+# A bare code (203, (01), 02 物理+化学, 101不限) counts only as the label's first part: later parts are
+# major codes and the like (重庆 本科批平行志愿-105).
+_GROUP_BARE_CODE = re.compile(r"^[(\[]?([A-Za-z]{0,2}\d{1,4}[A-Za-z]?)[)\]]?(?=$|[\s.]|[^\x00-\x7f])")
+_GROUP_NAME_TAIL = re.compile(r"[:：].*$")
+_GROUP_NOT_A_NAME = re.compile(
+    r"^(?:院校)?(?:普通类?)?(?:专业)?组$|^(?:物理|历史|物理类|历史类|首选物理|首选历史)(?:科目)?组$|投档|录取|分数|志愿|控制"
+)
+_GROUP_BY_REQUIREMENT = re.compile(r"^(?:专业组|[WL])\(([^()]+)\)(.*)$|^\(?[WL]([\u4e00-\u9fff+]+)\)?$")
+_GROUP_CLASSIFIED = re.compile(r"分类投档\s*-\s*([^:：|/,，\s]+)")
+_GROUP_REMARK = re.compile(r"\(([^()]*)\)")
+
+
+def group_label(raw: str | None, school: str | None = None) -> str | None:
+    """The normal form of a 院校专业组 label (see above), or None when the text names no group."""
+    if not raw:
+        return None
+    return _group_label(raw, school or "")
+
+
+@lru_cache(maxsize=100_000)
+def _group_label(raw: str, school: str) -> str | None:
+    t = unicodedata.normalize("NFKC", raw).replace("（", "(").replace("）", ")").strip()
+    for spelling in {school, fold(school)} - {""}:
+        t = t.replace(spelling, "|")
+    classified = _GROUP_CLASSIFIED.search(t)
+    if classified:  # 分类投档 - 医科：物+化 (华中科技大学): a group by name
+        t = t[: classified.start()] + "|" + t[classified.end():]
+    code: str | None = None
+    name = f"分类投档-{classified.group(1)}" if classified else None
+    first = True
+    for seg in _GROUP_SPLIT.split(t):
+        seg = seg.strip()
+        if not seg:
+            continue
+        if code is None and not _GROUP_YEAR.match(seg):
+            code, seg = _group_code(seg, bare=first)
+        first = False
+        if name is None:
+            name = _group_name(seg)
+    if code is None:
+        return name
+    return f"第{code}组 {name}" if name else f"第{code}组"
+
+
+def _group_code(seg: str, *, bare: bool) -> tuple[str | None, str]:
+    """(code, the segment without it) of one segment of a group label."""
+    if seg.startswith(("专业代号", "专业编号", "专业代码", "代码", "专业")) and "组" not in seg:
+        return None, seg  # 河北/辽宁/内蒙古 name a major's code, not a group's
+    for pattern in (*_GROUP_CODE_RES, _GROUP_BARE_CODE) if bare else _GROUP_CODE_RES:
+        m = pattern.search(seg)
+        if m is None or _GROUP_YEAR.match(m.group(1)):
+            continue
+        code = m.group(1).upper()
+        if code.isdigit() and len(code) <= 4:
+            code = code.lstrip("0") or "0"
+        elif code.isdigit():
+            code = code.lstrip("0")
+        return code, (seg[: m.start()] + seg[m.end():]).strip(" .")
+    return None, seg
+
+
+def _group_name(seg: str) -> str | None:
+    """A group's own name in one segment (理工组, 医科组, 物理+化学组), or None."""
+    seg = _GROUP_NAME_TAIL.sub("", seg).strip(" .")
+    by_req = _GROUP_BY_REQUIREMENT.match(seg)
+    if by_req:  # 专业组(物理+化学)(苏州医学院), (W不限): named by its subject requirement
+        req = by_req.group(1) or by_req.group(3)
+        rest = [r.strip() for r in _GROUP_REMARK.findall(by_req.group(2) or "") if r.strip()]
+        return f"{req}组" + "".join(f"({r})" for r in rest)
+    bare = _GROUP_REMARK.sub("", seg).strip()
+    if (bare.endswith("组") and 2 <= len(bare) <= 12 and re.search(r"[\u4e00-\u9fff]", bare)
+            and not _GROUP_NOT_A_NAME.search(bare)):
+        return bare
+    return None

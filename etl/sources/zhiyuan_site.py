@@ -186,6 +186,8 @@ def _admission(rec: dict[str, Any], dt: str, ctx: _Ctx) -> Admission | None:
         group, major = mg, major_name
     elif level == "group":
         group = mg or major_name
+    else:  # a school-level line may still name its group (华中科技大学 …|理工组：物+化): the build keeps it
+        group = mg
     plan = get("planCount")
     code = get("schoolCode")
     sq = _text(get("sourceQuality"))

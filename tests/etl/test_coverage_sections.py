@@ -7,8 +7,10 @@ import duckdb
 from etl.build import SCHEMA
 from etl.coverage import (
     added_by_new_sources,
+    group_cells,
     render_added,
     render_document,
+    render_groups,
     render_truncated,
     truncated_tables,
 )
@@ -65,7 +67,20 @@ def test_new_sources_by_table_province_year_and_level() -> None:
 
 def test_document_has_every_section() -> None:
     doc = render_document(_db())
-    for heading in ("# Data coverage", "## Control lines", "## Programme labels", "## Quarantined admission rows",
+    for heading in ("# Data coverage", "## Control lines", "## 院校专业组 (groups)", "## Programme labels", "## Quarantined admission rows",
                     "## Truncated 一分一段 tables", "## What each new source added"):
         assert heading in doc
-    assert doc.index("## Control lines") < doc.index("## Programme labels") < doc.index("## Truncated")
+    assert doc.index("## Control lines") < doc.index("## 院校专业组") < doc.index("## Programme labels") < doc.index("## Truncated")
+
+
+def test_groups_per_province() -> None:
+    con = _db()
+    con.execute("""INSERT INTO admissions SELECT * REPLACE ('第3组' AS grp, 'group' AS level, 2024 AS year)
+                   FROM admissions WHERE school_id = 1""")
+    con.execute("""INSERT INTO admissions SELECT * REPLACE ('理工组' AS grp, 'group' AS level) FROM admissions
+                   WHERE school_id = 4""")
+    cells = {c.province: c for c in group_cells(con)}
+    assert (cells["河南"].rows, cells["河南"].coded, cells["河南"].named, cells["河南"].group_level) == (7, 2, 0, 2)
+    assert cells["河南"].years == "2024"
+    assert (cells["四川"].coded, cells["四川"].named, cells["四川"].years) == (0, 1, "2025")
+    assert "| 河南 | 7 | 2 | 0 | 2 | 2024 |" in render_groups(list(cells.values()))

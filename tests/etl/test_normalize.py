@@ -172,3 +172,42 @@ def test_a_faculty_is_a_group_not_a_campus() -> None:
 
     assert faculty("北京大学医学部（医护类）") == "医学部"
     assert faculty("山东大学威海分校") is None and faculty("郑州大学") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "school", "expected"),
+    [
+        # codes in every spelling the sources use -> 第{code}组, leading zeros dropped
+        ("202", None, "第202组"), ("01", None, "第1组"), ("（102）", None, "第102组"), ("(01)", None, "第1组"),
+        ("001专业组（不限）", None, "第1组"), ("03专业组(化学)(中外合作办学)", None, "第3组"), ("101专业组", None, "第101组"),
+        ("第301组", None, "第301组"), ("第 03组", None, "第3组"), ("专业组003", None, "第3组"), ("05组,普通类", None, "第5组"),
+        ("007专业", None, "第7组"), ("02 物理＋化学", None, "第2组"), ("101不限", None, "第101组"), ("Q2", None, "第Q2组"),
+        ("第C02组", None, "第C02组"), ("0A3专业组(选考科目不限)国家专项计划", None, "第0A3组"), ("院校专业组 088003", None, "第88003组"),
+        ("第一次投档 101 第101组", None, "第101组"), ("304 第304组(国家专项)", None, "第304组"),
+        ("选考物理+化学，005专业组。", None, "第5组"), ("206.物理组", None, "第206组"),
+        # the school's name, province, year, batch and track around the code are noise
+        ("北京大学第06组", "北京大学", "第6组"), ("阿坝师范学院(01)", "阿坝师范学院", "第1组"),
+        ("北京大学历史类第005组(不限)", "北京大学", "第5组"), ("苏州城市学院01专业组(不限)", "苏州城市学院", "第1组"),
+        # groups known by name (华中科技大学, 清华大学, 中国科学院大学 ...)
+        ("华中科技大学2025福建普通批|理工组：物+化", "华中科技大学", "理工组"),
+        ("华中科技大学2025福建普通批|医科组：物+化", "华中科技大学", "医科组"),
+        ("华中科技大学2025福建普通批|分类投档 - 医科：物+化", "华中科技大学", "分类投档-医科"),
+        ("华中科技大学2024北京普通批|030理工组：物+化", "华中科技大学", "第30组 理工组"),
+        ("清华大学2024安徽本科一批/普通批|物化组", "清华大学", "物化组"),
+        ("中南大学-天津-综合改革-不限组", "中南大学", "不限组"),
+        ("中国科学院大学北京|统考|物理+化学/生物组", "中国科学院大学", "物理+化学/生物组"),
+        ("专业组(物理+化学)(苏州医学院)", None, "物理+化学组(苏州医学院)"), ("（W不限）", None, "不限组"),
+        # no group: batches, rounds, major codes, subject requirements, school/province/major paths
+        ("本科批平行志愿", None, None), ("本科批第1次征集", None, None), ("本科批平行志愿-105", None, None),
+        ("首轮｜一般统考生", None, None), ("院校专业组投档线", None, None), ("普通类专业组", None, None), ("普通类", None, None),
+        ("专业代号01", None, None), ("专业编号41", None, None), ("第一次填报/专业00/普通类/非定向", None, None),
+        ("物理+化学", None, None), ("\\", None, None), ("--", None, None), ("", None, None), (None, None, None),
+        ("本科一批院校平行投档分数线 / 河南院校代码 0001", None, None), ("二本及预科原始志愿", None, None),
+        ("中南大学-湖南-物理类-本科普通类-法学", "中南大学", None), ("专业组北京师范大学|普通类|物理", "北京师范大学", None),
+        ("武汉理工大学安徽物理类|普通类|首选物理，再选化学", "武汉理工大学", None), ("苏州大学2023安徽文史", "苏州大学", None),
+        ("南京邮电大学|安徽|2025|普通类|物理+化学|代码12", "南京邮电大学", None), ("非公安专业无科目组要求", None, None),
+        ("S-福建-2024-普通类本科批-物理科目组-土木工程", None, None),
+    ],
+)
+def test_group_label(raw: str | None, school: str | None, expected: str | None) -> None:
+    assert nz.group_label(raw, school) == expected

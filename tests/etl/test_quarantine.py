@@ -71,16 +71,18 @@ def _reasons(out: Path) -> dict[tuple[str, int, str], str]:
 
 def test_each_reason_quarantines_its_row_and_keeps_the_rest(built: Path) -> None:
     assert _reasons(built) == {
-        ("广州大学", 2024, "202"): "below_control_line",
-        ("郑州大学", 2024, "201"): "conflicting_duplicate",
-        ("北京大学", 2023, "201"): "year_outlier",
-        ("清华大学", 2022, "201"): "rank_beyond_cohort",
+        ("广州大学", 2024, "第202组"): "below_control_line",
+        ("郑州大学", 2024, "第201组"): "conflicting_duplicate",
+        ("北京大学", 2023, "第201组"): "year_outlier",
+        ("清华大学", 2022, "第201组"): "rank_beyond_cohort",
     }
     con = duckdb.connect(str(built), read_only=True)
     kept = con.execute("SELECT school_raw, year, grp, min_score, min_rank, quality FROM admissions "
                        "WHERE school_raw IN ('广州大学', '郑州大学', '北京大学') ORDER BY ALL").fetchall()
-    assert ("广州大学", 2024, "203", 448.0) in [k[:4] for k in kept]  # within the tolerance
-    assert [(k[3], k[5]) for k in kept if k[0] == "郑州大学"] == [(600.0, "official")]
+    assert ("广州大学", 2024, "第203组", 448.0) in [k[:4] for k in kept]  # within the tolerance
+    # the same group from a less trusted source lost; another group of the school is no duplicate
+    assert [(k[2], k[3], k[5]) for k in kept if k[0] == "郑州大学"] == [("第201组", 600.0, "official"),
+                                                                       ("第202组", 590.0, "third-party")]
     assert {k[1] for k in kept if k[0] == "北京大学"} == {2021, 2022, 2024}
     detail = con.execute("SELECT detail FROM quarantine WHERE reason = 'conflicting_duplicate'").fetchone()
     assert detail and "loses to official" in detail[0]

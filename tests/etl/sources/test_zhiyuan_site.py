@@ -33,6 +33,7 @@ SHAANXI = f"{ORIGIN}/{RELEASE}/shaanxi.json.gz"
 GUANGXI = f"{ORIGIN}/data/admissions/official-guangxi-rank-conversion-2025-v3320-import.json"
 ZHEJIANG = f"{ORIGIN}/data/admissions/official-zhejiang-control-lines-2026-import.json"
 HNU = f"{ORIGIN}/data/admissions/official-national-school-admission-2024-v3275-hnu-import.json"
+FUJIAN = f"{ORIGIN}/{RELEASE}/fujian.json.gz"
 
 
 @pytest.fixture
@@ -158,7 +159,8 @@ def test_shard_admissions_exact(rows: list[Row]) -> None:
             note="exam-authority-url-discovered-third-party-image-mirror-score-only",
             quality="third-party",
         ),
-        # vocational school filing line: the majorGroup text goes into the note
+        # vocational school filing line: the majorGroup text goes into the note and, raw, into the group
+        # (the build's group_label finds no group in it)
         _henan(
             year=2024,
             track="历史类",
@@ -167,6 +169,7 @@ def test_shard_admissions_exact(rows: list[Row]) -> None:
             level="school",
             min_score=306,
             min_rank=237327,
+            group="高职高专批部分院校公布分数",
             note="中外合作办学类 | 文科 | 高职高专批部分院校公布分数 | "
             "official-platform-henan-yggk-2024-vocational-school-published-score-rank",
             quality="official",
@@ -178,6 +181,7 @@ def test_shard_admissions_exact(rows: list[Row]) -> None:
             school="成都信息工程大学",
             level="school",
             min_score=616,
+            group="成都信息工程大学-河南-物理 + 化学（大气英才）-普通类-103",
             note="普通录取 | 普通类 | 物理 + 化学（大气英才） | "
             "成都信息工程大学-河南-物理 + 化学（大气英才）-普通类-103 | school-official-only | "
             "official-school-cuit-2025-national-html-province-and-sichuan-major-score-rank",
@@ -210,6 +214,25 @@ def test_shard_admissions_exact(rows: list[Row]) -> None:
             quality="third-party",
         ),
     ]
+
+
+def test_school_lines_keep_their_group_text(rows: list[Row]) -> None:
+    # 华中科技大学 publishes one line per group (理工组, 医科组, 分类投档 - 医科 ...) as institution-admission
+    # records: the raw majorGroup is kept so that the build can place each group on its own.
+    hust = [r for r in _adm(rows, FUJIAN) if r.school == "华中科技大学" and r.quality == "school"]
+    assert [(r.track, r.level, r.group, r.min_rank) for r in hust] == [
+        ("历史类", "school", "华中科技大学2025福建普通批|文科组：仅历史", 1134),
+        ("物理类", "school", "华中科技大学2025福建普通批|理工组：物+化", 1271),
+        ("物理类", "school", "华中科技大学2025福建普通批|医科组：物+化", 2159),
+        ("物理类", "school", "华中科技大学2025福建普通批|分类投档 - 医科：物+化", 12436),
+        ("物理类", "school", "华中科技大学2025福建普通批|分类投档 - 法医：物+化", 5610),
+        ("综合", "school", "华中科技大学2025福建高校专项|高校专项", None),
+    ]
+    # the group text still reaches the note (the programme classification reads it)
+    assert all(r.note and r.group.split("|")[1] in r.note for r in hust if r.group)
+    # a majorGroup that only repeats the batch is no group
+    third = [r for r in _adm(rows, FUJIAN) if r.school == "华中科技大学" and r.quality == "third-party"]
+    assert [(r.group, r.min_score) for r in third] == [("理工组", 650), (None, 600)]
 
 
 def test_year_label_and_province_fallback(rows: list[Row]) -> None:
