@@ -38,6 +38,7 @@ from etl.progress import Progress
 from etl.quarantine import quarantine as quarantine_rows
 from etl.rows import Admission, ControlLine, ScoreRank
 from etl.sources import load_readers
+from etl.units import build_unit_rows
 from etl.validate import validate
 from gaokao.names import faculty
 
@@ -214,6 +215,8 @@ def _load(
     _dedupe_admissions(con)
     moved = quarantine_rows(con)
     quarantined = _build_school_cutoffs(con)
+    n_units = build_unit_rows(con)
+    log.info("unit rows: %d", n_units)
     log.info("normalised and loaded in %.1fs", time.perf_counter() - t0)
 
     counts = {

@@ -156,3 +156,21 @@ CREATE TABLE source_files (
 );
 
 CREATE TABLE unresolved_names (school_raw VARCHAR, rows BIGINT, how VARCHAR);
+
+-- Each school's ordinary first-round group and major rows of its latest year with a school cutoff (or the
+-- year before), no 提前 batch: what the bot splits a school's estimate into (etl/units.py, bot/core/units.py).
+CREATE TABLE unit_rows (
+    province VARCHAR NOT NULL,
+    track VARCHAR NOT NULL,
+    school_id INTEGER NOT NULL,
+    campus VARCHAR,
+    year INTEGER NOT NULL,
+    batch_level VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,        -- group / major
+    grp VARCHAR,
+    major VARCHAR,
+    min_rank INTEGER,
+    min_score DOUBLE,
+    rank_source VARCHAR,
+    quality VARCHAR NOT NULL
+);
