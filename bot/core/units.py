@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from bot.core.advise import Estimate, UnitKey
-from bot.core.store import UnitRow
+from bot.core.store import GroupUnit, UnitRow
 from gaokao import regions
 
 # Provinces where one 志愿 names a major at a school (DESIGN.md §3); elsewhere in the new gaokao, a group.
@@ -91,8 +91,9 @@ def _best_quality(rows: list[UnitRow]) -> list[UnitRow]:
     return [r for r in rows if QUALITY_ORDER.get(r.quality, 3) == best]
 
 
-def build(rows: Iterable[UnitRow], province: str, names: Mapping[int, str] | None = None) -> dict[UnitKey, SchoolUnits]:
-    """Per (school, campus, batch level), its groups or majors of the latest year, hardest first."""
+def derive(rows: Iterable[UnitRow], province: str, names: Mapping[int, str] | None = None) -> dict[UnitKey, SchoolUnits]:
+    """Per (school, campus, batch level), its groups or majors of the latest year, hardest first, from the source's
+    group and major rows. Run by the ETL (etl/units.py) into `group_units`; the bot reads those (`build`)."""
     by_key: dict[UnitKey, list[UnitRow]] = defaultdict(list)
     for r in rows:
         by_key[(r.school_id, r.campus, r.batch_level)].append(r)
@@ -112,6 +113,27 @@ def build(rows: Iterable[UnitRow], province: str, names: Mapping[int, str] | Non
         if units:
             out[key] = SchoolUnits(year, kind, tuple(sorted(units, key=lambda u: u.min_rank)))
     return out
+
+
+def build(rows: Iterable[GroupUnit], province: str, names: Mapping[int, str] | None = None) -> dict[UnitKey, SchoolUnits]:
+    """Per (school, campus, batch level), its groups or majors of its latest year among `rows` (the ETL's
+    `group_units`, derived as `derive` does), hardest first. `province` and `names` are not needed any more:
+    the ETL used them."""
+    latest: dict[UnitKey, int] = {}
+    for r in rows:
+        key = (r.school_id, r.campus, r.batch_level)
+        if r.year > latest.get(key, 0):
+            latest[key] = r.year
+    by_key: dict[UnitKey, list[Unit]] = defaultdict(list)
+    kinds: dict[UnitKey, str] = {}
+    new = tuple.__new__
+    for r in rows:
+        key = (r.school_id, r.campus, r.batch_level)
+        if r.year == latest[key]:
+            by_key[key].append(new(Unit, r[4:]))
+            kinds[key] = r.school_kind
+    return {key: SchoolUnits(latest[key], kinds[key], tuple(sorted(us, key=lambda u: u.min_rank)))
+            for key, us in by_key.items()}
 
 
 def _groups(rows: list[UnitRow], year: int, school: str | None, province: str) -> list[Unit]:
