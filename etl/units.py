@@ -12,7 +12,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from bot.core.advise import equivalent_tracks
 from bot.core.majors import clean_major
-from bot.core.store import GroupUnit, UnitRow
+from bot.core.store import Unit, UnitRow
 from bot.core.units import derive
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ def build_group_units(con: duckdb.DuckDBPyConnection) -> int:
         family = min(equivalent_tracks(track))
         batches[(prov, family, year)].append(
             UnitRow(sid, campus, year, track, level_b, level, grp, major, rank, score, source, quality))
-    cols: dict[str, list[object]] = {k: [] for k in ("province", "track", *GroupUnit._fields)}
+    cols: dict[str, list[object]] = {k: [] for k in ("province", "track", "school_id", "campus", "batch_level",
+                                                     "school_kind", *Unit._fields)}
     for (prov, _, _), rows in sorted(batches.items()):
         tracks: dict[tuple[int, str | None, str], str] = {}
         for r in rows:

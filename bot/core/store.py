@@ -159,25 +159,49 @@ class UnitRow(NamedTuple):
     quality: str
 
 
-class GroupUnit(NamedTuple):
-    """A row of `group_units`: one group or major of a school as the ETL derived it (bot/core/units.py derive).
-    Fields from `kind` on are those of units.Unit, in its order."""
+class Unit(NamedTuple):
+    """One group or major of a school, as placed in a tier."""
 
-    school_id: int
-    campus: str | None
-    batch_level: str
-    school_kind: str  # units.SchoolUnits.kind: 'group', 'major' or 'school'
-    kind: str  # units.Unit.kind: 'group' or 'major'
-    code: str | None
-    name: str
-    majors: tuple[str, ...]
+    kind: str  # 'group', 'major', or 'school' (old 文理 years: the 志愿 is the school; majors only informative)
+    code: str | None  # group code (101, 03 …) when the source gives one
+    name: str  # the source's group label, or the major's name
+    majors: tuple[str, ...]  # a group's majors, hardest first (matching ones only under a major filter); () for a major
     min_rank: int
     min_score: float | None
     rank_source: str | None
     year: int
 
 
-_GROUP_UNIT_COLUMNS = ", ".join(GroupUnit._fields)
+class SchoolUnits(NamedTuple):
+    """Every placed group (major) of one school-campus-level in its latest year with such rows."""
+
+    year: int
+    kind: str  # 'group', 'major' or 'school'
+    units: tuple[Unit, ...]  # hardest (lowest rank) first
+
+    @property
+    def highest(self) -> int:
+        """The hardest unit's cutoff rank."""
+        return self.units[0].min_rank
+
+    @property
+    def lowest(self) -> int:
+        """The easiest unit's cutoff rank."""
+        return self.units[-1].min_rank
+
+
+class UnitBlock(NamedTuple):
+    """The groups (majors) of one school-campus-batch level in one year, as `group_units` holds them."""
+
+    school_id: int
+    campus: str | None
+    batch_level: str
+    year: int
+    units: SchoolUnits
+
+
+_GROUP_UNIT_COLUMNS = ("track, school_id, campus, batch_level, year, school_kind, kind, code, name, majors, min_rank, "
+                       "min_score, rank_source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +307,7 @@ class Store:
         self._read_lock = threading.Lock()
         self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
         self._strengths: dict[int, list[Strength]] | None = None
-        self._unit_rows: dict[str, dict[str, list[GroupUnit]]] = {}  # read, not yet handed out (unit_rows)
+        self._unit_rows: dict[str, dict[str, list[UnitBlock]]] = {}  # read, not yet handed out (unit_rows)
         self._units_lock = threading.Lock()
         self._has_group_units = bool(self._q(
             "SELECT 1 FROM duckdb_tables() WHERE table_name = 'group_units' AND database_name = current_database()"))
@@ -482,10 +506,11 @@ class Store:
         )
         return [UnitCutoff(r[0], r[1], r[2], r[3], r[4], r[5] and clean_major(r[5]), *r[6:]) for r in rows]
 
-    def unit_rows(self, province: str, track: str) -> list[GroupUnit]:
-        """The groups and majors of a province-track (`group_units`: of each school's latest year with a school
-        cutoff, or else the year before; no 提前 batch). The caller keeps what it builds of them: a province's rows
-        are read at once, and each track's are handed out once, then read again if asked again."""
+    def unit_rows(self, province: str, track: str) -> list[UnitBlock]:
+        """The groups and majors of a province-track, a block per school-campus-batch level and year (`group_units`:
+        of each school's latest year with a school cutoff, or else the year before; no 提前 batch). The caller keeps
+        what it builds of them: a province's blocks are read at once, and each track's are handed out once, then read
+        again if asked again."""
         with self._units_lock:
             pending = self._unit_rows.get(province)
             if pending is None or track not in pending:
@@ -495,21 +520,38 @@ class Store:
                 del self._unit_rows[province]
             return rows
 
-    def _read_units(self, province: str) -> dict[str, list[GroupUnit]]:
-        out: dict[str, list[GroupUnit]] = {t: [] for t in TRACKS}  # every track, so one without rows is handed out too
+    def _read_units(self, province: str) -> dict[str, list[UnitBlock]]:
+        out: dict[str, list[UnitBlock]] = {t: [] for t in TRACKS}  # every track, so one without rows is handed out too
         if not self._has_group_units:
             return out
-        rows = self._q(f"SELECT track, {_GROUP_UNIT_COLUMNS} FROM group_units WHERE province = $p ORDER BY rowid",
+        rows = self._q(f"SELECT {_GROUP_UNIT_COLUMNS} FROM group_units WHERE province = $p ORDER BY rowid",
                        {"p": province})
         strings: dict[object, object] = {}
         same = strings.setdefault
         new = tuple.__new__
-        for track, sid, campus, level, school_kind, kind, code, name, majors, rank, score, source, year in rows:
+        head: tuple[object, ...] = ()
+        units: list[Unit] = []
+        school_kind = ""
+
+        def flush() -> None:
+            track, sid, campus, level, year = head
+            out.setdefault(track, []).append(UnitBlock(  # type: ignore[arg-type]
+                sid, campus, level, year, SchoolUnits(year, school_kind, tuple(units))))  # type: ignore[arg-type]
+
+        for track, sid, campus, level, year, s_kind, kind, code, name, majors, rank, score, source in rows:
+            key = (track, sid, campus, level, year)
+            if key != head:
+                if units:
+                    flush()
+                head = (same(track, track), sid, campus and same(campus, campus), same(level, level), year)
+                units = []
+                school_kind = same(s_kind, s_kind)  # type: ignore[assignment]
             # One object per distinct string (DuckDB hands out a new one per row).
-            out.setdefault(track, []).append(new(GroupUnit, (
-                sid, same(campus, campus), same(level, level), same(school_kind, school_kind), same(kind, kind),
-                code and same(code, code), same(name, name), tuple([same(m, m) for m in majors]) if majors else (),
-                rank, score, source and same(source, source), year)))
+            units.append(new(Unit, (same(kind, kind), code and same(code, code), same(name, name),
+                                    tuple([same(m, m) for m in majors]) if majors else (), rank, score,
+                                    source and same(source, source), year)))
+        if units:
+            flush()
         return out
 
     def strengths(self, school_id: int) -> list[Strength]:
