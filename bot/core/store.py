@@ -307,7 +307,7 @@ class Store:
         self._read_lock = threading.Lock()
         self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
         self._strengths: dict[int, list[Strength]] | None = None
-        self._unit_rows: dict[str, dict[str, list[UnitBlock]]] = {}  # read, not yet handed out (unit_rows)
+        self._unit_blocks: dict[str, dict[str, list[UnitBlock]]] = {}  # per province, read on first use (unit_rows)
         self._units_lock = threading.Lock()
         self._has_group_units = bool(self._q(
             "SELECT 1 FROM duckdb_tables() WHERE table_name = 'group_units' AND database_name = current_database()"))
@@ -508,17 +508,15 @@ class Store:
 
     def unit_rows(self, province: str, track: str) -> list[UnitBlock]:
         """The groups and majors of a province-track, a block per school-campus-batch level and year (`group_units`:
-        of each school's latest year with a school cutoff, or else the year before; no 提前 batch). The caller keeps
-        what it builds of them: a province's blocks are read at once, and each track's are handed out once, then read
-        again if asked again."""
-        with self._units_lock:
-            pending = self._unit_rows.get(province)
-            if pending is None or track not in pending:
-                pending = self._unit_rows[province] = self._read_units(province)
-            rows = pending.pop(track, [])
-            if not pending:
-                del self._unit_rows[province]
-            return rows
+        of each school's latest year with a school cutoff, or else the year before; no 提前 batch). A province's
+        blocks are read at once on first use and kept: the units in them are those the caller places, shared."""
+        got = self._unit_blocks.get(province)
+        if got is None:
+            with self._units_lock:
+                got = self._unit_blocks.get(province)
+                if got is None:
+                    got = self._unit_blocks[province] = self._read_units(province)
+        return got.get(track, [])
 
     def _read_units(self, province: str) -> dict[str, list[UnitBlock]]:
         out: dict[str, list[UnitBlock]] = {t: [] for t in TRACKS}  # every track, so one without rows is handed out too
