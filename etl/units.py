@@ -35,7 +35,8 @@ UNIT_ROWS_SQL = """
       AND a.level IN ('group', 'major') AND a.batch NOT LIKE '%提前%'
       AND (a.grp IS NOT NULL OR a.major IS NOT NULL)
     QUALIFY a.year = max(a.year) OVER (PARTITION BY a.province, a.track, a.school_id, a.campus, a.batch_level)
-    ORDER BY ALL  -- a fixed order: ties (a group's anchor, majors of one rank) fall the same way in every build
+    ORDER BY a.rowid  -- the order of `admissions`: ties (a group's anchor, majors of one rank) fall as they did when
+                      -- the bot read these rows itself
 """
 
 _Batch = tuple[str, str, int]  # province, family of comparable tracks (物理类 and 理科 …), year
