@@ -33,7 +33,7 @@ def test_issue_examples_are_quarantined(full_db: Path) -> None:
     con = dbfile.connect(full_db)  # the engine's configuration: other tests hold it open
     reasons = con.execute("""
         SELECT q.year, q.track, q.min_score, q.reason FROM quarantine q JOIN schools s USING (school_id)
-        WHERE q.province = '河南' AND s.name IN ('河南理工大学', '成都大学') AND q.year = 2025 AND q.level = 'school'
+        WHERE q.province = '河南' AND s.name IN ('河南理工大学', '成都大学') AND q.year = 2025 AND q.level IN ('school', 'group')
         ORDER BY ALL
     """).fetchall()
     assert (2025, "物理类", 417.0, "below_control_line") in reasons  # 本科 line 427
@@ -45,7 +45,7 @@ def test_coverage_document_has_every_section(full_db: Path) -> None:
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr
     doc = proc.stdout
-    for heading in ("# Data coverage", "## Control lines", "## Programme labels", "### 原始标签 → 类型",
+    for heading in ("# Data coverage", "## Control lines", "## 院校专业组 (groups)", "## Programme labels", "### 原始标签 → 类型",
                     "### 未归类的标签", "## Quarantined admission rows", "## Truncated 一分一段 tables",
                     "## What each new source added", "### #20 immaotianyi", "### #21 botonwa", "### #22 botonwa"):
         assert heading in doc, heading
