@@ -38,6 +38,7 @@ from etl.progress import Progress
 from etl.quarantine import quarantine as quarantine_rows
 from etl.rows import Admission, ControlLine, ScoreRank
 from etl.sources import load_readers
+from etl.units import build_group_units
 from etl.validate import validate
 from gaokao.names import faculty
 
@@ -214,6 +215,7 @@ def _load(
     _dedupe_admissions(con)
     moved = quarantine_rows(con)
     quarantined = _build_school_cutoffs(con)
+    build_group_units(con)
     log.info("normalised and loaded in %.1fs", time.perf_counter() - t0)
 
     counts = {

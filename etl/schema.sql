@@ -156,3 +156,24 @@ CREATE TABLE source_files (
 );
 
 CREATE TABLE unresolved_names (school_raw VARCHAR, rows BIGINT, how VARCHAR);
+
+-- Each school's groups (院校专业组) or majors per province, track and year, as the bot places them: derived by
+-- etl/units.py (with bot/core/units.py derive) from the ordinary first-round group and major rows of the
+-- school's latest year with a school cutoff (or the year before), no 提前 batch. Hardest first within a
+-- school-campus-batch level-year, in rowid order.
+CREATE TABLE group_units (
+    province VARCHAR NOT NULL,
+    track VARCHAR NOT NULL,        -- the first (by name) of the comparable tracks whose rows made the unit
+    school_id INTEGER NOT NULL,
+    campus VARCHAR,
+    batch_level VARCHAR NOT NULL,
+    school_kind VARCHAR NOT NULL,  -- how the school's 志愿 works that year: group / major / school (old 文理)
+    kind VARCHAR NOT NULL,         -- group / major
+    code VARCHAR,                  -- the group's code (101, 03 …) when the source gives one
+    name VARCHAR NOT NULL,         -- the group's short label, or the major's name
+    majors VARCHAR[] NOT NULL,     -- a group's majors, hardest first; [] for a major
+    min_rank INTEGER NOT NULL,
+    min_score DOUBLE,
+    rank_source VARCHAR,
+    year INTEGER NOT NULL
+);

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl.units import build_group_units
+
 SCHEMA = Path(__file__).resolve().parents[1] / "etl" / "schema.sql"
 
 SCHOOLS = [
@@ -112,5 +114,6 @@ def make_tiny_db(path: Path) -> Path:
     for sid, major, kind, rank, grade, year in STRENGTHS:
         con.execute("INSERT INTO major_strength VALUES (?,?,?,?,?,?,NULL,'tiny')", [sid, major, kind, rank, grade, year])
     con.execute("INSERT INTO build_info VALUES ('built_at', '2026-01-01T00:00:00+00:00'), ('schema_version', '1')")
+    build_group_units(con)  # as the ETL derives them from the rows above
     con.close()
     return path

@@ -6,7 +6,6 @@ import bisect
 import gc
 import logging
 import os
-import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -160,8 +159,49 @@ class UnitRow(NamedTuple):
     quality: str
 
 
-_UNIT_COLUMNS = ("school_id", "campus", "year", "batch_level", "level", "grp", "major", "min_rank", "min_score",
-                 "rank_source", "quality")
+class Unit(NamedTuple):
+    """One group or major of a school, as placed in a tier."""
+
+    kind: str  # 'group', 'major', or 'school' (old 文理 years: the 志愿 is the school; majors only informative)
+    code: str | None  # group code (101, 03 …) when the source gives one
+    name: str  # the source's group label, or the major's name
+    majors: tuple[str, ...]  # a group's majors, hardest first (matching ones only under a major filter); () for a major
+    min_rank: int
+    min_score: float | None
+    rank_source: str | None
+    year: int
+
+
+class SchoolUnits(NamedTuple):
+    """Every placed group (major) of one school-campus-level in its latest year with such rows."""
+
+    year: int
+    kind: str  # 'group', 'major' or 'school'
+    units: tuple[Unit, ...]  # hardest (lowest rank) first
+
+    @property
+    def highest(self) -> int:
+        """The hardest unit's cutoff rank."""
+        return self.units[0].min_rank
+
+    @property
+    def lowest(self) -> int:
+        """The easiest unit's cutoff rank."""
+        return self.units[-1].min_rank
+
+
+class UnitBlock(NamedTuple):
+    """The groups (majors) of one school-campus-batch level in one year, as `group_units` holds them."""
+
+    school_id: int
+    campus: str | None
+    batch_level: str
+    year: int
+    units: SchoolUnits
+
+
+_GROUP_UNIT_COLUMNS = ("track, school_id, campus, batch_level, year, school_kind, kind, code, name, majors, min_rank, "
+                       "min_score, rank_source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,8 +307,12 @@ class Store:
         self._read_lock = threading.Lock()
         self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
         self._strengths: dict[int, list[Strength]] | None = None
-        self._unit_rows: dict[str, dict[str, list[UnitRow]]] = {}  # read, not yet handed out (unit_rows)
+        self._unit_blocks: dict[str, dict[str, list[UnitBlock]]] = {}  # per province, read on first use (unit_rows)
         self._units_lock = threading.Lock()
+        self._has_group_units = bool(self._q(
+            "SELECT 1 FROM duckdb_tables() WHERE table_name = 'group_units' AND database_name = current_database()"))
+        if not self._has_group_units:
+            log.warning("%s has no group_units table (built before it): answers stay at the school grain", self.path)
         self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
         for p, y, t, b, s in self._q("SELECT province, year, track, batch, score FROM control_lines ORDER BY score DESC"):
             self.lines[(p, y, t)].append((b, s))
@@ -462,49 +506,53 @@ class Store:
         )
         return [UnitCutoff(r[0], r[1], r[2], r[3], r[4], r[5] and clean_major(r[5]), *r[6:]) for r in rows]
 
-    def unit_rows(self, province: str, track: str) -> list[UnitRow]:
-        """Ordinary first-round group and major rows (no 提前 batch) of a province-track, of each school's latest
-        year with a school cutoff (what its estimate rests on) or else the year before. The caller keeps what it
-        builds of them: a province's rows are read at once (one scan of `admissions`), and each track's are handed
-        out once, then read again if asked again. Not every province at once: such a scan leaves ~300 MB of
-        DuckDB's working memory in the process."""
-        with self._units_lock:
-            pending = self._unit_rows.get(province)
-            if pending is None or track not in pending:
-                pending = self._unit_rows[province] = self._read_units(province)
-            rows = pending.pop(track, [])
-            if not pending:
-                del self._unit_rows[province]
-            return rows
+    def unit_rows(self, province: str, track: str) -> list[UnitBlock]:
+        """The groups and majors of a province-track, a block per school-campus-batch level and year (`group_units`:
+        of each school's latest year with a school cutoff, or else the year before; no 提前 batch). A province's
+        blocks are read at once on first use and kept: the units in them are those the caller places, shared."""
+        got = self._unit_blocks.get(province)
+        if got is None:
+            with self._units_lock:
+                got = self._unit_blocks.get(province)
+                if got is None:
+                    got = self._unit_blocks[province] = self._read_units(province)
+        return got.get(track, [])
 
-    def _read_units(self, province: str) -> dict[str, list[UnitRow]]:
-        # The year of each school's latest cutoff in `school_cutoffs`, or the year before when that year has no
-        # group rows: a later year of group rows is left out.
-        rows = self._q(
-            f"""WITH latest AS (
-                   SELECT track, school_id, coalesce(campus, '') AS campus, batch_level, max(year) AS year
-                   FROM school_cutoffs
-                   WHERE province = $p AND min_rank IS NOT NULL AND batch NOT LIKE '%提前%'
-                   GROUP BY ALL)
-               SELECT a.track, {", ".join("a." + c for c in _UNIT_COLUMNS)}
-               FROM admissions a JOIN latest l
-                 ON a.track = l.track AND a.school_id = l.school_id AND coalesce(a.campus, '') = l.campus
-                AND a.batch_level = l.batch_level AND a.year IN (l.year, l.year - 1)
-               WHERE a.province = $p AND a.programme = 'ordinary' AND a.round = 'first'
-                 AND a.level IN ('group', 'major') AND a.batch NOT LIKE '%提前%'
-                 AND (a.grp IS NOT NULL OR a.major IS NOT NULL)
-               QUALIFY a.year = max(a.year) OVER (PARTITION BY a.track, a.school_id, a.campus, a.batch_level)""",
-            {"p": province})
-        majors: dict[str, str] = {}
-        out: dict[str, list[UnitRow]] = {t: [] for t in TRACKS}  # every track, so one without rows is handed out too
-        for track, sid, campus, year, level_b, level, grp, major, rank, score, source, quality in rows:
-            if major is not None:
-                name = majors.get(major)
-                if name is None:
-                    name = majors[major] = sys.intern(clean_major(major))
-                major = name
-            out.setdefault(track, []).append(UnitRow(sid, campus, year, track, level_b, level, grp, major, rank, score,
-                                                     source and sys.intern(source), quality))
+    def _read_units(self, province: str) -> dict[str, list[UnitBlock]]:
+        out: dict[str, list[UnitBlock]] = {t: [] for t in TRACKS}  # every track, so one without rows is handed out too
+        if not self._has_group_units:
+            return out
+        rows = self._q(f"SELECT {_GROUP_UNIT_COLUMNS} FROM group_units WHERE province = $p ORDER BY rowid",
+                       {"p": province})
+        strings: dict[object, object] = {}
+        same = strings.setdefault
+        ranks: dict[int, int] = {}  # apart from scores: 500 == 500.0, and a rank stays an int
+        scores: dict[float, float] = {}
+        same_rank, same_score = ranks.setdefault, scores.setdefault
+        new = tuple.__new__
+        head: tuple[object, ...] = ()
+        units: list[Unit] = []
+        school_kind = ""
+
+        def flush() -> None:
+            track, sid, campus, level, year = head
+            out.setdefault(track, []).append(UnitBlock(  # type: ignore[arg-type]
+                sid, campus, level, year, SchoolUnits(year, school_kind, tuple(units))))  # type: ignore[arg-type]
+
+        for track, sid, campus, level, year, s_kind, kind, code, name, majors, rank, score, source in rows:
+            key = (track, sid, campus, level, year)
+            if key != head:
+                if units:
+                    flush()
+                head = (same(track, track), sid, campus and same(campus, campus), same(level, level), year)
+                units = []
+                school_kind = same(s_kind, s_kind)  # type: ignore[assignment]
+            # One object per distinct value (DuckDB hands out a new one per row): ~20 MB less over all provinces.
+            units.append(new(Unit, (same(kind, kind), code and same(code, code), same(name, name),
+                                    tuple([same(m, m) for m in majors]) if majors else (), same_rank(rank, rank),
+                                    same_score(score, score), source and same(source, source), head[4])))
+        if units:
+            flush()
         return out
 
     def strengths(self, school_id: int) -> list[Strength]:

@@ -13,10 +13,11 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import NamedTuple
 
 from bot.core.advise import Estimate, UnitKey
-from bot.core.store import UnitRow
+from bot.core.store import SchoolUnits as SchoolUnits  # re-exported: where the placement code looks for it
+from bot.core.store import Unit as Unit
+from bot.core.store import UnitBlock, UnitRow
 from gaokao import regions
 
 # Provinces where one 志愿 names a major at a school (DESIGN.md §3); elsewhere in the new gaokao, a group.
@@ -31,37 +32,6 @@ _YEAR = re.compile(r"^20[0-3]\d$")
 _SUBJ = r"(?:思想政治|物理|化学|生物|历史|地理|政治|技术|物|化|生|史|地|政)"
 _NOISE = re.compile(rf"(?:{_SUBJ}(?:[+＋和/、]{_SUBJ})+|20[0-3]\d年?|普通类|普通批|本科批|本科|物理类|历史类|理科|文科|理工|文史|综合|平行志愿|专业组|院校|普通|"
                     r"首选(?:物理|历史)|再选[^|｜\-]*|不限|选考[^|｜\-]*)|[\s|｜\-—_\\/,，;；:：]+")
-
-
-class Unit(NamedTuple):
-    """One group or major of a school, as placed in a tier."""
-
-    kind: str  # 'group', 'major', or 'school' (old 文理 years: the 志愿 is the school; majors only informative)
-    code: str | None  # group code (101, 03 …) when the source gives one
-    name: str  # the source's group label, or the major's name
-    majors: tuple[str, ...]  # a group's majors, hardest first (matching ones only under a major filter); () for a major
-    min_rank: int
-    min_score: float | None
-    rank_source: str | None
-    year: int
-
-
-class SchoolUnits(NamedTuple):
-    """Every placed group (major) of one school-campus-level in its latest year with such rows."""
-
-    year: int
-    kind: str  # 'group', 'major' or 'school'
-    units: tuple[Unit, ...]  # hardest (lowest rank) first
-
-    @property
-    def highest(self) -> int:
-        """The hardest unit's cutoff rank."""
-        return self.units[0].min_rank
-
-    @property
-    def lowest(self) -> int:
-        """The easiest unit's cutoff rank."""
-        return self.units[-1].min_rank
 
 
 Match = Callable[[str], bool]
@@ -91,8 +61,9 @@ def _best_quality(rows: list[UnitRow]) -> list[UnitRow]:
     return [r for r in rows if QUALITY_ORDER.get(r.quality, 3) == best]
 
 
-def build(rows: Iterable[UnitRow], province: str, names: Mapping[int, str] | None = None) -> dict[UnitKey, SchoolUnits]:
-    """Per (school, campus, batch level), its groups or majors of the latest year, hardest first."""
+def derive(rows: Iterable[UnitRow], province: str, names: Mapping[int, str] | None = None) -> dict[UnitKey, SchoolUnits]:
+    """Per (school, campus, batch level), its groups or majors of the latest year, hardest first, from the source's
+    group and major rows. Run by the ETL (etl/units.py) into `group_units`; the bot reads those (`build`)."""
     by_key: dict[UnitKey, list[UnitRow]] = defaultdict(list)
     for r in rows:
         by_key[(r.school_id, r.campus, r.batch_level)].append(r)
@@ -112,6 +83,19 @@ def build(rows: Iterable[UnitRow], province: str, names: Mapping[int, str] | Non
         if units:
             out[key] = SchoolUnits(year, kind, tuple(sorted(units, key=lambda u: u.min_rank)))
     return out
+
+
+def build(blocks: Iterable[UnitBlock], province: str, names: Mapping[int, str] | None = None) -> dict[UnitKey, SchoolUnits]:
+    """Per (school, campus, batch level), its groups or majors of its latest year among `blocks` (the ETL's
+    `group_units` as the store reads them, derived as `derive` does). `province` and `names` are not needed any
+    more: the ETL used them."""
+    latest: dict[UnitKey, UnitBlock] = {}
+    for b in blocks:
+        key = (b.school_id, b.campus, b.batch_level)
+        got = latest.get(key)
+        if got is None or b.year > got.year:
+            latest[key] = b
+    return {key: b.units for key, b in latest.items()}
 
 
 def _groups(rows: list[UnitRow], year: int, school: str | None, province: str) -> list[Unit]:

@@ -49,12 +49,14 @@ def test_a_missing_file_is_said(tmp_path: Path) -> None:
         Store(tmp_path / "none.duckdb")
 
 
-def test_group_rows_are_those_of_each_school_latest_cutoff_year(store: Store) -> None:
-    rows = store.unit_rows("河南", "物理类")
-    assert {(r.school_id, r.year, r.level) for r in rows} == {(2, 2025, "group"), (2, 2025, "major"),
-                                                              (3, 2025, "group"), (3, 2025, "major")}
-    assert {r.grp for r in rows if r.level == "group"} == {"101专业组", "102专业组", "201专业组"}
-    assert set(store.unit_rows("河南", "物理类")) == set(rows)  # handed out once, then read again
-    old = store.unit_rows("河南", "理科")  # 郑州大学's 理科 cutoffs end in 2024, with two major rows
-    assert sorted((r.major, r.min_rank) for r in old) == [("临床医学", 95), ("土木工程", 170)]
+def test_group_units_are_those_of_each_school_latest_cutoff_year(store: Store) -> None:
+    blocks = store.unit_rows("河南", "物理类")
+    assert {(b.school_id, b.year, b.units.kind, u.kind, u.code) for b in blocks for u in b.units.units} == {
+        (2, 2025, "group", "group", "101"), (2, 2025, "group", "group", "102"), (3, 2025, "group", "group", "201")}
+    g101 = next(u for b in blocks for u in b.units.units if u.code == "101")
+    assert (g101.majors, g101.min_rank) == (("口腔医学", "生物科学"), 120)
+    assert store.unit_rows("河南", "物理类") is blocks  # read once
+    (old,) = store.unit_rows("河南", "理科")  # 郑州大学's 理科 cutoffs end in 2024, with two major rows
+    assert (old.school_id, old.year, old.units.kind) == (2, 2024, "school")
+    assert [(u.name, u.min_rank) for u in old.units.units] == [("临床医学", 95), ("土木工程", 170)]
     assert store.unit_rows("河南", "历史类") == [] and store.unit_rows("西藏", "理科") == []

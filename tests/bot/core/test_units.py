@@ -8,7 +8,7 @@ import random
 from bot.core.advise import Ladder, Params, estimate, unit_history
 from bot.core.majors import field_words
 from bot.core.store import Cutoff, UnitRow
-from bot.core.units import DRIFT, SHOWN, build, easiest_note, expand, group_label, matcher
+from bot.core.units import DRIFT, SHOWN, derive, easiest_note, expand, group_label, matcher
 
 
 def row(sid: int, grp: str | None, major: str | None, rank: int | None, *, year: int = 2025, level: str = "major",
@@ -32,7 +32,7 @@ def test_groups_gather_their_majors_and_the_same_group_spelt_twice() -> None:
             row(1, "213", "土木工程", 10764), row(1, "213", "软件工程", 9000),
             row(1, None, "临床医学", 100, quality="third-party"),  # a worse source that year: left out
             row(1, "101", "旧组", 50, year=2024)]  # an earlier year: left out
-    su = build(rows, "广东")[(1, None, "本科")]
+    su = derive(rows, "广东")[(1, None, "本科")]
     assert (su.year, su.kind, [u.code for u in su.units]) == (2025, "group", ["212", "213"])
     g212, g213 = su.units
     assert g212.majors == ("计算机类", "电气类") and g212.min_rank == 6278  # the group row's cutoff
@@ -42,9 +42,9 @@ def test_groups_gather_their_majors_and_the_same_group_spelt_twice() -> None:
 
 def test_major_provinces_place_majors_and_old_years_keep_the_school() -> None:
     rows = [row(1, "医学部", "临床医学", 900), row(1, None, "护理学", 5000), row(1, None, "护理学", 5200)]
-    su = build(rows, "山东")[(1, None, "本科")]
+    su = derive(rows, "山东")[(1, None, "本科")]
     assert su.kind == "major" and [(u.name, u.min_rank) for u in su.units] == [("临床医学", 900), ("护理学", 5200)]
-    old = build([row(1, None, "土木工程", 300, year=2024)], "河南")[(1, None, "本科")]
+    old = derive([row(1, None, "土木工程", 300, year=2024)], "河南")[(1, None, "本科")]
     assert old.kind == "school"  # 河南 2024: one 志愿 was a school
 
 
@@ -56,7 +56,7 @@ def _ladder_estimates() -> list:  # type: ignore[type-arg]
 
 def test_each_group_is_placed_from_its_own_cutoff_moved_at_most_by_the_drift() -> None:
     (e,) = _ladder_estimates()
-    su = build([row(1, "01", "计算机类", 5000), row(1, "02", "护理学", 10_500)], "广东")
+    su = derive([row(1, "01", "计算机类", 5000), row(1, "02", "护理学", 10_500)], "广东")
     units = expand([e], su)
     assert [u.unit.code for u in units if u.unit] == ["01", "02"]
     hard, easy = units
@@ -72,7 +72,7 @@ def test_each_group_is_placed_from_its_own_cutoff_moved_at_most_by_the_drift() -
 
 def test_a_school_with_many_majors_places_a_few_over_its_range() -> None:
     (e,) = _ladder_estimates()
-    su = build([row(1, None, f"专业{i}", 5000 + 100 * i) for i in range(30)], "山东")
+    su = derive([row(1, None, f"专业{i}", 5000 + 100 * i) for i in range(30)], "山东")
     units = expand([e], su)
     ranks = [u.unit.min_rank for u in units if u.unit]
     assert len(ranks) == SHOWN and ranks[0] == 5000 and ranks[-1] == 5000 + 2900
@@ -86,7 +86,7 @@ def test_the_column_placement_matches_the_row_by_row_one() -> None:
     est = estimate(unit_history(cuts), lambda y, t: None, 2026, None, Params(), "物理类")
     rows = [row(c.school_id, f"{g:02d}", f"专业{g}", int(c.min_rank * f)) for c in cuts if c.year == 2025
             for g, f in enumerate((0.3, 0.6, 0.8, 1.0))]
-    lad = Ladder(expand(est, build(rows, "广东")), 2026, Params())
+    lad = Ladder(expand(est, derive(rows, "广东")), 2026, Params())
     for user in (500, 3000, 12_000, 40_000):
         fast = lad.place(user, one_per_school=True)  # the ladder's own rows: columns
         slow = lad.place(user, one_per_school=True, keep=lambda e: True)  # a filtered list: row by row

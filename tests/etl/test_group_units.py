@@ -1,0 +1,53 @@
+"""The ETL's group_units (etl/units.py) are the units the bot would derive from the rows themselves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from bot.core.advise import equivalent_tracks
+from bot.core.majors import clean_major
+from bot.core.store import Store, UnitRow
+from bot.core.units import build, derive
+from etl.units import UNIT_ROWS_SQL, build_group_units
+from tests.tinydb import make_tiny_db
+
+
+def _add_rows(path: Path) -> None:
+    """Rows of one school in 2025: 物理类 ones (its latest cutoff year), a 理科 one (after its 理科 cutoffs: left
+    out), and a group row later than any cutoff (left out)."""
+    con = duckdb.connect(str(path))
+    for track, grp, major, rank in (("理科", "301专业组", "数学类", 300), ("物理类", "301专业组", "物理学", 310),
+                                    ("物理类", "302专业组", "化学", 320)):
+        con.execute("""INSERT INTO admissions VALUES ('河南', 2025, ?, '本科批', '本科', '本科批', 'first', 3, 'x', NULL,
+                       ?, ?, 'major', 'ordinary', NULL, NULL, ?, 'published', NULL, 'official', NULL, 'tiny')""",
+                    [track, grp, major, rank])
+    con.execute("""INSERT INTO admissions VALUES ('河南', 2027, '物理类', '本科批', '本科', '本科批', 'first', 3, 'x', NULL,
+                   '999专业组', NULL, 'group', 'ordinary', NULL, NULL, 1, 'published', NULL, 'official', NULL, 'tiny')""")
+    build_group_units(con)
+    con.close()
+
+
+def test_group_units_are_what_the_rows_derive(tmp_path: Path) -> None:
+    path = make_tiny_db(tmp_path / "tiny.duckdb")
+    _add_rows(path)
+    con = duckdb.connect(str(path), read_only=True)
+    rows = [UnitRow(sid, campus, year, track, lb, level, grp, major and clean_major(major), rank, score, source, q)
+            for _, track, sid, campus, year, lb, level, grp, major, rank, score, source, q in con.execute(UNIT_ROWS_SQL)
+            .fetchall()]
+    names = dict(con.execute("SELECT school_id, name FROM schools").fetchall())
+    con.close()
+    store = Store(path)
+    try:
+        for track in ("物理类", "理科", "历史类", "文科"):
+            tracks = equivalent_tracks(track)
+            for year in (2024, 2025, 2026):
+                want = derive([r for r in rows if r.track in tracks and r.year <= year], "河南", names)
+                got = build([b for t in tracks for b in store.unit_rows("河南", t) if b.year <= year], "河南", names)
+                assert got == want, (track, year)
+        merged = build([b for t in ("物理类", "理科") for b in store.unit_rows("河南", t)], "河南")[(3, None, "本科")]
+        assert [(u.code, u.majors) for u in merged.units] == [("301", ("物理学",)), ("302", ("化学",)),
+                                                              ("201", ("软件工程", "学前教育(师范)"))]
+    finally:
+        store.close()
