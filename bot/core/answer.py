@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,24 @@ class Answer:
     problem: str | None = None  # why the question could not be answered (missing province ...)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
+        """JSON-ready form (a copy: what `dataclasses.asdict` gives, without deep-copying every leaf)."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+def _plain(x: Any) -> Any:
+    """`x` copied as dicts, lists and tuples of plain values; dataclasses become dicts, as `asdict` makes them."""
+    if x is None or isinstance(x, str | int | float):
+        return x
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_plain(v) for v in x]
+    if isinstance(x, tuple):
+        items = [_plain(v) for v in x]
+        return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+    if is_dataclass(x) and not isinstance(x, type):
+        return {f.name: _plain(getattr(x, f.name)) for f in fields(x)}
+    return copy.deepcopy(x)
 
 
 def _name_index(store: Store) -> NameIndex:

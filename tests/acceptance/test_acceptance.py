@@ -68,19 +68,27 @@ def _params() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def engine() -> Any:
-    if not DB.exists():
-        pytest.skip(f"{DB} not found: the acceptance suite needs the full database (python -m etl build)")
-    from bot.core.answer import Engine
-
-    return Engine.open(DB)
+def db(request: pytest.FixtureRequest) -> Path:
+    """The built database (data/admissions.duckdb), else the one the integration tests build from the full
+    sources (a fresh clone in CI); skips, saying why, when neither can be had."""
+    if DB.exists():
+        return DB
+    path: Path = request.getfixturevalue("full_db")
+    return path
 
 
 @pytest.fixture(scope="module")
-def con(engine: Any) -> duckdb.DuckDBPyConnection:
+def engine(db: Path) -> Any:
+    from bot.core.answer import Engine
+
+    return Engine.open(db)
+
+
+@pytest.fixture(scope="module")
+def con(engine: Any, db: Path) -> duckdb.DuckDBPyConnection:
     from bot.core import dbfile
 
-    return dbfile.connect(DB)  # the engine's configuration: one process may hold both
+    return dbfile.connect(db)  # the engine's configuration: one process may hold both
 
 
 def test_the_suite_is_broad() -> None:

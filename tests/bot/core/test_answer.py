@@ -232,3 +232,15 @@ def test_a_stated_rank_wins_over_a_stated_score(engine: Engine) -> None:
     assert a.intent == "rank" and a.query["rank"] == far and a.query["score"] == 600
     assert a.placement[0].startswith(f"河南物理类 位次{far:,}，约合")  # the header is the stated rank's
     assert any(f"约合位次{near:,}，与您写的位次{far:,}相差较大" in n for n in a.notes)
+
+
+def test_to_dict_is_a_copy_equal_to_asdict(engine: Engine) -> None:
+    from dataclasses import asdict
+
+    for text in ("河南 理科 位次 250", "郑州大学怎么样", "郑大和河大哪个好", "你好", "河南 物理 位次200 想学计算机"):
+        a = engine.answer(text)
+        d = a.to_dict()
+        assert d == asdict(a), text
+        if d["results"]:
+            d["results"][0]["school"] = "changed"
+            assert a.results[0]["school"] != "changed"  # a copy, as asdict made
