@@ -108,7 +108,10 @@ class Engine:
 
     def answer(self, text: str) -> Answer:
         """Understand one message and answer it."""
-        q = parse(text or "", self.names, self._cities)
+        return self.ask(parse(text or "", self.names, self._cities))
+
+    def ask(self, q: Query) -> Answer:
+        """Answer a typed query: a parsed message, or one a button carries (no text to parse again)."""
         if q.intent in ("rank", "score"):
             return self.reach(q)
         if q.intent == "compare":
