@@ -2,63 +2,34 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.core import compare as cmp
-from bot.core import facts, majors, places, units
+from bot.core import facts, majors, units
 from bot.core.advise import Ladder, Params, equivalent_tracks, ladder_for, shortlist
+from bot.core.answers import (
+    Answer,
+    CompareAnswer,
+    HelpAnswer,
+    LinesAnswer,
+    MajorAnswer,
+    ReachAnswer,
+    SchoolAnswer,
+)
 from bot.core.compare import Side
 from bot.core.names import Mention, NameIndex, is_ambiguous
+from bot.core.notes import Note, note
 from bot.core.parse import Query, parse
 from bot.core.store import ScoreTable, Store
 from gaokao import regions
 from gaokao.terms import Programme, Round
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """Everything a door needs: the JSON of `ask --json` and the input of `render`."""
-
-    intent: str
-    query: dict[str, Any]
-    results: list[dict[str, Any]] = field(default_factory=list)
-    schools: list[dict[str, Any]] = field(default_factory=list)
-    school: dict[str, Any] | None = None
-    major: dict[str, Any] | None = None
-    notes: list[str] = field(default_factory=list)
-    brief: list[str] = field(default_factory=list)  # the notes that change a decision, short (the default answer)
-    placement: list[str] = field(default_factory=list)  # lines placing the user against batch lines
-    candidates: list[str] = field(default_factory=list)  # when a name was ambiguous or unknown
-    problem: str | None = None  # why the question could not be answered (missing province ...)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (a copy: what `dataclasses.asdict` gives, without deep-copying every leaf)."""
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
-
-
-def _plain(x: Any) -> Any:
-    """`x` copied as dicts, lists and tuples of plain values; dataclasses become dicts, as `asdict` makes them."""
-    if x is None or isinstance(x, str | int | float):
-        return x
-    if isinstance(x, dict):
-        return {k: _plain(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_plain(v) for v in x]
-    if isinstance(x, tuple):
-        items = [_plain(v) for v in x]
-        return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
-    if is_dataclass(x) and not isinstance(x, type):
-        return {f.name: _plain(getattr(x, f.name)) for f in fields(x)}
-    return copy.deepcopy(x)
 
 
 def _name_index(store: Store) -> NameIndex:
@@ -132,7 +103,7 @@ class Engine:
             problem = (f"看到了“{said}”，但没有看出您的位次或分数。位次直接写数字（如“447200”“位次4.5万”），"
                        "分数带上“分”（如“580分”）。")
         notes = user_notes([n for n in q.notes if not (bad and n.startswith("bad-number: "))])
-        return Answer(intent="help", query=_query_dict(q), notes=notes, problem=problem)
+        return HelpAnswer(intent="help", query=_query_dict(q), notes=notes, problem=problem)
 
     # -- reach -------------------------------------------------------------------------
 
@@ -142,7 +113,7 @@ class Engine:
         notes: list[str] = user_notes(q.notes)
         pos = self._position(q, qd, notes)
         if isinstance(pos, str):
-            return Answer(q.intent, qd, notes=notes, problem=pos)
+            return ReachAnswer(intent=q.intent, query=qd, notes=notes, problem=pos)
         prov, track_used, table, rank = pos
         score = q.score if q.rank is None else None  # a stated rank wins over a stated score (see _position)
         # what the user wrote, less the score conversion the placement line states
@@ -181,7 +152,7 @@ class Engine:
         qd["at_line"] = rec.at_line
         qd["line_margins"] = margins
         qd["coverage"] = [d.to_dict() for d in depths]
-        return Answer(q.intent, qd, results=results, notes=notes, brief=brief, placement=placement)
+        return ReachAnswer(intent=q.intent, query=qd, results=results, notes=notes, brief=brief, placement=placement)
 
     def _grain(self, prov: str, track: str, year: int, field: str | None, qd: dict[str, Any],
                notes: list[str]) -> tuple[Ladder, bool]:
@@ -412,7 +383,7 @@ class Engine:
         notes = user_notes(q.notes)
         ids, cands, problem = self._resolve(q, 2, notes)
         if problem:
-            return Answer("compare", qd, candidates=cands, problem=problem, notes=notes)
+            return CompareAnswer(intent="compare", query=qd, candidates=cands, problem=problem, notes=notes)
         sides = [Side(sid, m.campus) for sid, m in zip(ids, q.schools, strict=False)]
         rank: int | None = None
         ladder: Ladder | None = None
@@ -431,14 +402,14 @@ class Engine:
         qd["school_a"], qd["school_b"] = profiles[0]["school"], profiles[1]["school"]
         qd["compare"] = cmp.summary(self.store, sides, fr, profiles)
         notes += facts.compare_notes(profiles)
-        return Answer("compare", qd, schools=profiles, notes=notes)
+        return CompareAnswer(intent="compare", query=qd, schools=profiles, notes=notes)
 
     def school(self, q: Query) -> Answer:
         """One school's profile and cutoffs."""
         qd = _query_dict(q)
         ids, cands, problem = self._resolve(q, 1)
         if problem:
-            return Answer("school", qd, candidates=cands, problem=problem, notes=user_notes(q.notes))
+            return SchoolAnswer(intent="school", query=qd, candidates=cands, problem=problem, notes=user_notes(q.notes))
         notes = user_notes(q.notes)
         results: list[dict[str, Any]] = []
         if q.province and (q.rank is not None or q.score is not None):  # "…能上吉林大学吗": place it for the rank
@@ -458,18 +429,18 @@ class Engine:
                                      if q.province and q.track else None)
         prof = facts.profile(self.store, ids[0], q.province, track, q.schools[0].campus, self._cities)
         qd["school_a"] = prof["school"]
-        return Answer("school", qd, school=prof, results=results, notes=notes + prof.pop("notes", []))
+        return SchoolAnswer(intent="school", query=qd, school=prof, results=results, notes=notes + prof.pop("notes", []))
 
     def lines(self, q: Query) -> Answer:
         """A province's batch control lines: of one track when named, else of every track that year."""
         qd = _query_dict(q)
         notes = user_notes(q.notes)
         if q.province is None:
-            return Answer("lines", qd, notes=notes, problem="请带上省份，例如“河南 2025 批次线”。")
+            return LinesAnswer(intent="lines", query=qd, notes=notes, problem="请带上省份，例如“河南 2025 批次线”。")
         prov = q.province
         by_year = self.store.line_tracks(prov)
         if not by_year:
-            return Answer("lines", qd, notes=notes, problem=f"暂无{prov}的批次线数据。")
+            return LinesAnswer(intent="lines", query=qd, notes=notes, problem=f"暂无{prov}的批次线数据。")
         year = q.year if q.year in by_year else max(by_year)
         if q.year and q.year != year:
             notes.append(f"没有{prov}{q.year}年的批次线，列出{year}年的。")
@@ -486,14 +457,14 @@ class Engine:
                    for t in tracks for b, score in self.store.control_lines(prov, year, t)]
         if any(r["batch"] == "本科批" for r in results):
             notes.append("“本科批”线即本科最低控制线（该省本科不再分一本、二本）。")
-        return Answer("lines", qd, results=results, notes=notes)
+        return LinesAnswer(intent="lines", query=qd, results=results, notes=notes)
 
     def major(self, q: Query) -> Answer:
         """A major's cutoffs and standing at one school."""
         qd = _query_dict(q)
         ids, cands, problem = self._resolve(q, 1)
         if problem:
-            return Answer("major", qd, candidates=cands, problem=problem, notes=user_notes(q.notes))
+            return MajorAnswer(intent="major", query=qd, candidates=cands, problem=problem, notes=user_notes(q.notes))
         notes = user_notes(q.notes)
         # a track word keeps the major's rows to that track family; without one, every track is shown
         track = _track_used(q.track, q.province, q.year or 2025, notes) if q.province and q.track else None
@@ -504,7 +475,7 @@ class Engine:
         notes += info.pop("notes", [])
         if not info["cutoffs"]:
             notes += prof.pop("notes", [])
-        return Answer("major", qd, school=prof, major=info, notes=notes)
+        return MajorAnswer(intent="major", query=qd, school=prof, major=info, notes=notes)
 
 
 _ORDINARY = {"code": Programme.ORDINARY.value, "name": Programme.ORDINARY.zh}
@@ -589,29 +560,18 @@ def _track_used(track: str | None, province: str | None, year: int, notes: list[
     return mapped
 
 
-_NOTE_TEXT = {
-    "truncated": "消息较长，只读取了开头的部分。",
-    "unknown-command": "不认识的命令 {}，可用 /help 查看用法。",
-    "other-province": "消息里还提到了{}，按第一个省份处理。",
-    "other-track": "消息里还提到了{}，按第一个科类处理。",
-    "extra-number": "消息里有多个数字，没有使用“{}”。",
-    "number-out-of-range": "数字“{}”不像位次或分数，没有使用。",
-    "bad-number": "“{}”不能是位次或分数（位次是正整数，分数不为负），没有使用。",
-}
+# parser note codes that are said to the user (bot/core/render/notes.py has their text)
+_SAID = frozenset({"truncated", "unknown-command", "other-province", "other-track", "extra-number",
+                   "number-out-of-range", "bad-number", "filter-unsupported"})
 
 
-
-def user_notes(codes: Sequence[str]) -> list[str]:
-    """Parser note codes as sentences for the user (codes without a sentence are dropped)."""
-    out = []
+def user_notes(codes: Sequence[str]) -> list[Note | str]:
+    """Parser note codes ("other-province: 湖北") as notes for the user (codes the user need not hear are dropped)."""
+    out: list[Note | str] = []
     for code in codes:
         key, _, arg = code.partition(": ")
-        if key == "filter-unsupported":
-            out.append(places.unsupported_sentence(arg))
-            continue
-        template = _NOTE_TEXT.get(key)
-        if template:
-            out.append(template.format(arg))
+        if key in _SAID:
+            out.append(note(f"parse.{key}", **({"arg": arg} if arg else {})))
     return out
 
 

@@ -7,13 +7,14 @@ from typing import Any
 import pytest
 
 from bot.core.render import render
+from bot.core.render.notes import maybe_text
 
 pytestmark = pytest.mark.integration
 
 
 def _ask(engine: Any, text: str) -> tuple[Any, str]:
     a = engine.answer(text)
-    assert a.intent == "compare" and not a.problem, a.problem
+    assert a.intent == "compare" and not a.problem, maybe_text(a.problem)
     return a, "\n".join(render(a))
 
 

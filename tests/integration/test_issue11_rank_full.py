@@ -9,6 +9,7 @@ import pytest
 
 from bot.cli import MORE_HINT, chat_reply
 from bot.core.render import MAX_LINES, render
+from bot.core.render.notes import texts
 
 pytestmark = pytest.mark.integration
 
@@ -21,7 +22,7 @@ def _short(a: Any) -> str:
 
 
 def _lines_vs(a: Any) -> str:
-    return next(x for x in a.placement if x.startswith("对照"))
+    return next(x for x in texts(a.placement) if x.startswith("对照"))
 
 
 @pytest.mark.parametrize("text", ["河南 理科 447200", "甘肃 物理 400分", "贵州 物理 位次20万", "广东 物理 位次3万",
@@ -53,7 +54,7 @@ def test_henan_447200_says_its_zhuanke_data_is_thin_not_that_no_school_is_safe(f
     assert z["thin"] and z["years"]["2024"]["verified"] == 4 and z["years"]["2025"]["verified"] == 1
     assert "河南物理类专科院校：" in short and "2025年1所有核验的逐校数据" in short
     assert "无法给出可靠的专科冲稳保" in short
-    assert NO_SAFE not in short + "".join(a.notes)
+    assert NO_SAFE not in short + "".join(texts(a.notes))
     assert "逐校数据不足" in short  # the 保 header says the data is missing
 
 
@@ -73,7 +74,7 @@ def test_gansu_400_says_why_there_is_no_sure_safe_school(full_engine: Any) -> No
     cov = {c["level"]: c for c in a.query["coverage"]}
     assert cov["本科"]["thin"] and cov["专科"]["stale"]  # 66 verified 本科 schools in 2025; 专科 only in 2024
     assert "甘肃物理类本科院校：" in short and "甘肃物理类专科院校：" in short
-    assert NO_SAFE not in short + "".join(a.notes)
+    assert NO_SAFE not in short + "".join(texts(a.notes))
     assert "逐校数据不足" in short
 
 

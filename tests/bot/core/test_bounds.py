@@ -6,6 +6,7 @@ import re
 
 from bot.core.answer import Engine
 from bot.core.render import render
+from bot.core.render.notes import maybe_text, texts
 
 
 def _text(engine: Engine, message: str) -> str:
@@ -28,12 +29,12 @@ def test_rank_beyond_a_truncated_table_is_placed_below_its_lowest_score(engine: 
     a = engine.answer("江苏 物理 位次900")
     text = "\n".join(render(a))
     _no_pretence(text)
-    assert "低于表内最低分456分" in a.placement[0]
-    assert "约合2026年" not in a.placement[0] and "%" not in a.placement[0]
+    assert "低于表内最低分456分" in texts(a.placement)[0]
+    assert "约合2026年" not in texts(a.placement)[0] and "%" not in texts(a.placement)[0]
     assert "低于本科批线456分" in text and "高于本科批线" not in text
     # the previous year's full table, named as such
     assert "按2024年江苏物理类的完整一分一段表" in text and "这是2024年的表" in text
-    assert any("最后一名" in n and "直接比较" in n for n in a.notes)
+    assert any("最后一名" in n and "直接比较" in n for n in texts(a.notes))
 
 
 def test_rank_beyond_every_table_names_none(engine: Engine) -> None:
@@ -45,8 +46,8 @@ def test_rank_beyond_every_table_names_none(engine: Engine) -> None:
 
 def test_rank_beyond_a_full_cohort_is_said_plainly(engine: Engine) -> None:
     a = engine.answer("河南 理科 1000000")
-    assert a.problem is not None and not a.results and not a.placement
-    assert "超过2025年河南物理类的考生总数" in a.problem and "请核对位次" in a.problem
+    assert a.problem is not None and not a.results and not texts(a.placement)
+    assert "超过2025年河南物理类的考生总数" in maybe_text(a.problem) and "请核对位次" in maybe_text(a.problem)
     _no_pretence("\n".join(render(a)))
 
 
@@ -55,29 +56,29 @@ def test_score_below_a_truncated_table_uses_the_named_full_table(engine: Engine)
     text = "\n".join(render(a))
     _no_pretence(text)
     assert a.query["table_year"] == 2024 and a.query["rank"] == 801
-    assert any("低于2026年江苏物理类一分一段表内的最低分456分" in n and "2024年" in n for n in a.notes)
+    assert any("低于2026年江苏物理类一分一段表内的最低分456分" in n and "2024年" in n for n in texts(a.notes))
 
 
 def test_score_below_every_table_cannot_be_converted(engine: Engine) -> None:
     a = engine.answer("江苏 物理 150分")
-    assert a.problem is not None and "无法换算位次" in a.problem and "最低分456分" in a.problem
+    assert a.problem is not None and "无法换算位次" in maybe_text(a.problem) and "最低分456分" in maybe_text(a.problem)
     assert not a.results
 
 
 def test_share_of_a_truncated_table_is_not_a_percentage(engine: Engine) -> None:
     a = engine.answer("江苏 物理 500分")
-    assert "算不出位次百分比" in a.placement[0] and "%" not in a.placement[0]
+    assert "算不出位次百分比" in texts(a.placement)[0] and "%" not in texts(a.placement)[0]
     assert a.query["table_truncated"] is True
 
 
 def test_score_above_the_table_says_so(engine: Engine) -> None:
     a = engine.answer("河南 理科 720分")
-    assert any("高于" in n and "最高分700分" in n for n in a.notes)
+    assert any("高于" in n and "最高分700分" in n for n in texts(a.notes))
 
 
 def test_full_table_keeps_its_percentage(engine: Engine) -> None:
     a = engine.answer("河南 理科 500")
-    assert re.search(r"位次约前[\d.]+%", a.placement[0])
+    assert re.search(r"位次约前[\d.]+%", texts(a.placement)[0])
 
 
 def test_bad_numbers_are_refused_with_an_example(engine: Engine) -> None:
@@ -85,8 +86,8 @@ def test_bad_numbers_are_refused_with_an_example(engine: Engine) -> None:
                            ("河南 理科 位次-5000", "-5000"), ("河南 理科 -580分", "-580")):
         a = engine.answer(message)
         assert a.intent == "help" and a.query["rank"] is None and a.query["score"] is None, message
-        assert a.problem is not None and f"“{shown}”不能是位次或分数" in a.problem and "580分" in a.problem
-        assert not any(shown in n for n in a.notes)  # said once
+        assert a.problem is not None and f"“{shown}”不能是位次或分数" in maybe_text(a.problem) and "580分" in maybe_text(a.problem)
+        assert not any(shown in n for n in texts(a.notes))  # said once
 
 
 def test_long_off_topic_text_is_help(engine: Engine) -> None:
@@ -96,7 +97,7 @@ def test_long_off_topic_text_is_help(engine: Engine) -> None:
               "周四出差青岛，与供应商确认交付时间，晚上20点返回。周五总结本周问题，制定下周计划，安排团队培训。") * 2
     assert len(report) > 300
     a = engine.answer(report)
-    assert a.intent == "help" and a.problem is None and a.query["province"] is None
+    assert a.intent == "help" and maybe_text(a.problem) is None and a.query["province"] is None
     assert render(a)[0].startswith("您好")
 
 

@@ -12,6 +12,7 @@ import pytest
 from bot.core.advise import Params
 from bot.core.answer import Engine
 from bot.core.render import MAX_LINES, render
+from bot.core.render.notes import texts
 from tests.tinydb import make_tiny_db
 
 AT_LINE = 9  # a 公办 专科 school that filled at the 专科 line (185) in 2024 and 2025
@@ -43,7 +44,7 @@ def test_a_school_that_filled_at_the_line_is_safe_for_a_user_well_above_it(line_
     assert a.query["at_line"] == 1 and a.query["weak_safe"] == ""
     text = render(a)[0]
     assert "往年在批次线附近录满，线上即可录取" in text
-    assert any("批次线附近录满" in n for n in a.notes)
+    assert any("批次线附近录满" in n for n in texts(a.notes))
 
 
 def test_without_the_line_rule_the_same_school_is_only_the_best_there_is(line_db: Path) -> None:
@@ -68,13 +69,13 @@ def test_thin_data_is_said_as_missing_data_not_as_no_safe_school(engine: Engine)
     text = render(a)[0]
     assert "河南物理类专科院校：2024年仅1所有核验的逐校数据，无法给出可靠的专科冲稳保" in text
     assert "逐校数据不足" in text
-    assert "没有哪所学校能算作稳妥的保底" not in text + "".join(a.notes)
-    assert any("不是没有学校能保底" in n for n in a.notes)
+    assert "没有哪所学校能算作稳妥的保底" not in text + "".join(texts(a.notes))
+    assert any("不是没有学校能保底" in n for n in texts(a.notes))
 
 
 def test_placement_names_the_benke_and_the_zhuanke_line(engine: Engine) -> None:
     a = engine.answer("河南 物理 位次700")
-    assert "低于本科批线427分" in a.placement[1] and "高于专科批线185分" in a.placement[1]
+    assert "低于本科批线427分" in texts(a.placement)[1] and "高于专科批线185分" in texts(a.placement)[1]
     assert a.query["line_margins"] == {"本科": -61, "专科": 181}
 
 
@@ -98,5 +99,5 @@ def test_the_json_keeps_its_keys_and_gains_coverage(engine: Engine) -> None:
 
 def test_a_missing_zhuanke_line_is_said(engine: Engine) -> None:
     a = engine.answer("江苏 物理 位次100")  # the tiny 江苏 has a 2026 本科 line and no 专科 line
-    line = next(x for x in a.placement if x.startswith("对照"))
+    line = next(x for x in texts(a.placement) if x.startswith("对照"))
     assert "本科批线456分" in line and "2026年专科批线暂缺" in line

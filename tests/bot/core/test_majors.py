@@ -10,6 +10,7 @@ from bot.core.majors import clean_major, expand, group_code
 from bot.core.names import NameIndex
 from bot.core.parse import parse
 from bot.core.render import render
+from bot.core.render.notes import texts
 from tests.bot.core.test_names import build_index
 from tests.tinydb import make_tiny_db
 
@@ -77,7 +78,7 @@ def test_a_typo_in_the_major_still_finds_its_rows(engine: Engine) -> None:
     a = engine.answer("郑州大学的土木工层专业排名怎么样")
     assert a.major is not None and a.major["name"] == "土木工程"
     assert [c["cutoff_rank"] for c in a.major["cutoffs"]] == [170]
-    assert "按“土木工程”查找（您写的是“土木工层”）。" in a.notes
+    assert "按“土木工程”查找（您写的是“土木工层”）。" in texts(a.notes)
 
 
 def test_the_asked_province_comes_first_with_groups(engine: Engine) -> None:

@@ -8,6 +8,7 @@ from bot.core import places as regions
 from bot.core.answer import Engine
 from bot.core.names import NameIndex
 from bot.core.parse import parse
+from bot.core.render.notes import texts
 from tests.bot.core.test_names import build_index
 
 CITIES = frozenset({"武汉市", "成都市", "郑州市", "杭州市", "吉林市"})
@@ -62,13 +63,13 @@ def test_place_test_keeps_provinces_cities_and_neighbours() -> None:
 
 def test_region_filter_keeps_the_list_to_those_places(engine: Engine) -> None:
     a = engine.answer("河南 理科 位次100 只看川渝")
-    assert a.query["filters"] == ["region:川渝"] and "只列川渝院校。" in a.notes
+    assert a.query["filters"] == ["region:川渝"] and "只列川渝院校。" in texts(a.notes)
     assert {r["school"] for r in a.results} == {"四川大学", "重庆大学"}
     b = engine.answer("河南 理科 位次100 只看成都")
     assert b.query["filters"] == ["place:成都"] and {r["school"] for r in b.results} == {"四川大学"}
     c = engine.answer("河南 理科 位次100 离家近")  # 河南 and its neighbours: not 四川, 重庆, 北京
     assert {r["school"] for r in c.results} <= {"郑州大学", "河南大学", "河南科技学院", "郑州铁路职业技术学院"}
-    assert "只列河南及邻省院校。" in c.notes
+    assert "只列河南及邻省院校。" in texts(c.notes)
 
 
 def test_no_vocational_drops_zhuanke(engine: Engine) -> None:
@@ -82,5 +83,5 @@ def test_no_vocational_drops_zhuanke(engine: Engine) -> None:
 def test_unapplied_filters_are_named_in_the_answer(engine: Engine) -> None:
     a = engine.answer("河南 理科 位次100 学费低 中外合作可以")
     assert a.query["filters"] == []
-    assert "没有按“学费低”筛选，因为数据库里没有学费数据。" in a.notes
-    assert any(n.startswith("没有按“中外合作”筛选，因为冲稳保列表只按普通类录取排") for n in a.notes)
+    assert "没有按“学费低”筛选，因为数据库里没有学费数据。" in texts(a.notes)
+    assert any(n.startswith("没有按“中外合作”筛选，因为冲稳保列表只按普通类录取排") for n in texts(a.notes))
