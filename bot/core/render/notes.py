@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.core import places
 from bot.core.notes import Note
+from bot.core.render import notes_reach, notes_school
 
 
 def _unsupported(word: str) -> str:
@@ -25,6 +26,8 @@ TEXT: dict[str, Callable[..., str]] = {
     "parse.number-out-of-range": lambda arg: f"数字“{arg}”不像位次或分数，没有使用。",
     "parse.bad-number": lambda arg: f"“{arg}”不能是位次或分数（位次是正整数，分数不为负），没有使用。",
     "parse.filter-unsupported": lambda arg: _unsupported(arg),
+    **notes_reach.TEXT,
+    **notes_school.TEXT,
 }
 
 

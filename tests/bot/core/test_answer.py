@@ -251,3 +251,10 @@ def test_to_dict_has_every_key_of_the_contract_and_is_a_copy(engine: Engine) -> 
         if d["results"]:
             d["results"][0]["school"] = "changed"
             assert a.results[0]["school"] != "changed"  # a copy
+
+
+def test_every_note_code_has_a_text() -> None:
+    from bot.core.render.notes import TEXT
+
+    assert all(callable(f) for f in TEXT.values())
+    assert all(code.split(".")[0] in {"parse", "reach", "school", "major", "compare", "lines", "help"} for code in TEXT)
