@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, EditMessageText, SendMessage, SendPhoto
 
-from bot.telegram.keyboards import DETAIL_TEXT, CmpCb, DetailCb, HistCb, StandCb, TierCb
+from bot.telegram.keyboards import DETAIL_TEXT, CmpCb, HistCb, RankCb, TierCb
 from bot.telegram.routers.callbacks import FORGED
 from bot.telegram.views import Paging
 from tests.telegram import fake_api
@@ -30,9 +30,9 @@ def buttons(req: SendMessage | EditMessageText) -> list[tuple[str, str]]:
 
 def test_callback_data_fits_in_64_bytes() -> None:
     worst = [TierCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, t="冲", n=99, m="c", a=2_147_483_647, f="hp92d"),
-             DetailCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, f="hp92dznw~江浙沪"),
+             RankCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, f="hp92dznw~江浙沪", v="d"),
              CmpCb(a=2_147_483_647, b=2_147_483_646, p="黑龙江", g=1), HistCb(s=2_147_483_647, p="黑龙江"),
-             StandCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, f="hp92dznw")]
+             RankCb(p="黑龙江", k="物理类", r=2_000_000, y=2025, f="hp92dznw", v="s")]
     for cb in worst:
         assert len(cb.pack().encode()) <= 64, cb.pack()
 
@@ -41,11 +41,11 @@ async def test_first_answer_shows_one_per_tier_and_offers_more(paged: Harness) -
     (msg,) = await paged.say("河南 理科 505分")
     assert "列1所" in msg.text  # the tier header: "共N所（…年数据），列1所"
     assert buttons(msg)[0][1] == TierCb(p="河南", k="物理类", r=241, t="保", m="o").pack()
-    assert dict(buttons(msg))[DETAIL_TEXT] == DetailCb(p="河南", k="物理类", r=241).pack()
+    assert dict(buttons(msg))[DETAIL_TEXT] == RankCb(p="河南", k="物理类", r=241, v="d").pack()
 
 
 async def test_detail_button_sends_the_long_form_of_the_rank_answer(paged: Harness) -> None:
-    sent = await paged.press(DetailCb(p="河南", k="物理类", r=241).pack())
+    sent = await paged.press(RankCb(p="河南", k="物理类", r=241, v="d").pack())
     texts = [r.text for r in sent if isinstance(r, SendMessage)]
     assert texts and "位次241" in texts[0]
     assert "数据覆盖" in texts[0] and "注：录取位次取自" in texts[0]  # every school's years, every note
@@ -53,7 +53,7 @@ async def test_detail_button_sends_the_long_form_of_the_rank_answer(paged: Harne
 
 
 async def test_a_forged_detail_button_is_refused(paged: Harness) -> None:
-    sent = await paged.press("d:河南:物理类:-5:0:")
+    sent = await paged.press("q:河南:物理类:-5:0:::d")
     assert [type(r) for r in sent] == [AnswerCallbackQuery]
     assert sent[0].text == FORGED
 
@@ -85,7 +85,7 @@ async def test_history_button_sends_a_png_with_the_numbers(h: Harness) -> None:
 async def test_rank_answer_offers_the_standing_chart(paged: Harness) -> None:
     (msg,) = await paged.say("河南 理科 505分")
     data = dict(buttons(msg))["📊 图表"]
-    assert data == StandCb(p="河南", k="物理类", r=241).pack()
+    assert data == RankCb(p="河南", k="物理类", r=241, v="s").pack()
     assert msg.reply_markup is not None and len(msg.reply_markup.inline_keyboard[-1]) == 1  # a row of its own
     sent = await paged.press(data)
     photo = next(r for r in sent if isinstance(r, SendPhoto))
@@ -99,14 +99,14 @@ async def test_rank_answer_offers_the_standing_chart(paged: Harness) -> None:
 async def test_standing_chart_keeps_the_list_filters(h: Harness) -> None:
     (msg,) = await h.say("河南 理科 位次100 只看川渝")
     data = dict(buttons(msg))["📊 图表"]
-    assert data == StandCb(p="河南", k="物理类", r=100, f="~川渝").pack()
+    assert data == RankCb(p="河南", k="物理类", r=100, f="~川渝", v="s").pack()
     sent = await h.press(data)
     photo = next(r for r in sent if isinstance(r, SendPhoto))
     assert "重庆大学" in photo.caption and "郑州大学" not in photo.caption
 
 
 async def test_standing_chart_of_an_empty_list_is_a_notice(h: Harness) -> None:
-    sent = await h.press(StandCb(p="河南", k="物理类", r=100, f="~新疆").pack())
+    sent = await h.press(RankCb(p="河南", k="物理类", r=100, f="~新疆", v="s").pack())
     assert len(sent) == 1 and isinstance(sent[0], AnswerCallbackQuery) and "画不出图表" in (sent[0].text or "")
 
 
@@ -204,10 +204,10 @@ async def test_forged_buttons_get_a_short_notice(paged: Harness) -> None:
               good.pack().replace("河南", "<b>"), good.pack().replace(":0:v:", ":50:v:"),  # page beyond the list
               good.model_copy(update={"m": "c", "a": 999_999}).pack(),  # a first school not in the tier
               "h:-3:", "c:2:3::7", "c:0:3::0",
-              StandCb(p="河南", k="物理类", r=241).pack().replace(":241:", ":-5:"),
-              StandCb(p="河南", k="物理类", r=241).pack().replace(":241:", ":2000001:"),
-              StandCb(p="河南", k="物理类", r=241).pack().replace("物理类", "化学类"),
-              StandCb(p="河南", k="物理类", r=241).pack().replace(":0:", ":1999:")]
+              RankCb(p="河南", k="物理类", r=241, v="s").pack().replace(":241:", ":-5:"),
+              RankCb(p="河南", k="物理类", r=241, v="s").pack().replace(":241:", ":2000001:"),
+              RankCb(p="河南", k="物理类", r=241, v="s").pack().replace("物理类", "化学类"),
+              RankCb(p="河南", k="物理类", r=241, v="s").pack().replace(":0:", ":1999:")]
     for data in forged:
         sent = await paged.press(data)
         assert len(sent) == 1 and isinstance(sent[0], AnswerCallbackQuery), data
