@@ -53,11 +53,12 @@ def place_key(word: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RankAsk:
-    """The school list for a rank: province, the track used, rank, year (None = latest), the list filters
-    (parse keys: "home", "985", "region:江浙沪", "place:武汉", "near" ...) and the field of study asked."""
+    """The school list for a rank: province, the track asked (None = the province's default; the answer says how
+    it maps a track the province no longer uses), rank, year (None = latest), the list filters (parse keys: "home",
+    "985", "region:江浙沪", "place:武汉", "near" ...) and the field of study asked."""
 
     province: str
-    track: str
+    track: str | None
     rank: int
     year: int | None = None
     filters: tuple[str, ...] = ()
@@ -73,7 +74,7 @@ class RankAsk:
     @property
     def text(self) -> str:
         """A message that asks the same (for logs and JSON; never parsed)."""
-        words = [self.province, self.track, f"位次{self.rank}"]
+        words = [self.province, *([self.track] if self.track else []), f"位次{self.rank}"]
         if self.year:
             words.append(f"{self.year}年")
         words += [_WORDS[f] for f in self.filters if f in FILTERS]
@@ -92,14 +93,14 @@ class RankAsk:
 
 
 def rank_ask(query: Mapping[str, Any]) -> RankAsk | None:
-    """The ask that recomputes a rank or score answer's list, from its `Answer.query` (None without a province,
-    track or rank): the track and rank it used, the year and field asked, the filters it applied."""
-    prov, track, rank = query.get("province"), query.get("track_used"), query.get("rank")
-    if not (prov and track and rank):
+    """The ask that recomputes a rank or score answer's list, from its `Answer.query` (None when it has no list: no
+    province, track used or rank): the rank it used, the track, year and field asked, the filters it applied."""
+    prov, rank = query.get("province"), query.get("rank")
+    if not (prov and query.get("track_used") and rank):
         return None
     filters = [f for f in query.get("filters") or [] if not f.startswith(_MAJOR_FILTER)]
     try:
-        return RankAsk(prov, track, int(rank), query.get("year") or None, canonical_filters(filters),
+        return RankAsk(prov, query.get("track") or None, int(rank), query.get("year") or None, canonical_filters(filters),
                        query.get("major") or None)
     except ValueError:
         return None

@@ -29,7 +29,7 @@ Province = Annotated[str, Field(pattern=r"^[\u4e00-\u9fff]{2,3}$")]
 MaybeProvince = Annotated[str, Field(pattern=r"^(?:[\u4e00-\u9fff]{2,3})?$")]
 SchoolId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 MAX_PAGE = 99  # a tier lists at most a few hundred schools
-Track = Literal["物理类", "历史类", "理科", "文科", "综合"]  # a track a rank answer uses
+Track = Literal["物理类", "历史类", "理科", "文科", "综合", ""]  # a track parse reads ("" = none said)
 Rank = Annotated[int, Field(ge=1, le=MAX_RANK)]
 
 
@@ -52,7 +52,7 @@ class RankFields(CallbackData, prefix="rank"):
     """The rank query a button carries (bot.core.asks.RankAsk): the buttons below add what to show of it."""
 
     p: Province  # province
-    k: Track  # track used
+    k: Track  # the track asked
     r: Rank
     y: Year = 0
     f: Filters = ""
@@ -62,7 +62,7 @@ class RankFields(CallbackData, prefix="rank"):
         """The typed query this button carries."""
         letters, *words = self.f.split("~")
         flags = [key for code in letters for key, c in FILTER_CODES.items() if c == code]
-        return RankAsk(self.p, self.k, self.r, self.y or None,
+        return RankAsk(self.p, self.k or None, self.r, self.y or None,
                        canonical_filters(flags + [place_key(w) for w in words]), self.j or None)
 
 
@@ -101,7 +101,7 @@ def pack_filters(filters: Sequence[str]) -> str:
 def rank_fields(ask: RankAsk) -> dict[str, Any] | None:
     """The callback fields that carry `ask`, or None when it cannot be carried whole (a long place name, a track
     or field buttons do not know): no button rather than one that answers something else."""
-    fields = {"p": ask.province, "k": ask.track, "r": ask.rank, "y": ask.year or 0, "f": pack_filters(ask.filters),
+    fields = {"p": ask.province, "k": ask.track or "", "r": ask.rank, "y": ask.year or 0, "f": pack_filters(ask.filters),
               "j": ask.major or ""}
     try:
         carried = RankCb(**fields).to_ask()
