@@ -29,11 +29,14 @@ import duckdb
 
 from bot.core import dbfile
 from bot.core.answer import Answer, Engine
+from bot.core.asks import Ask
 from bot.core.errors import DataUnavailable
+from bot.core.parse import Query
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Asked = Ask | Query  # a typed query: one a button carries, or a parsed one
 
 STAT_INTERVAL = 1.0  # seconds between checks whether the database file was replaced
 DRAIN_TIMEOUT = 30.0  # how long an old engine may keep serving in-flight answers after a swap
@@ -64,9 +67,10 @@ class _Slot:
         self.inflight = 0
         # Build every province-track's estimates in the background (~1.5 s), so no user waits for them.
         threading.Thread(target=_warm, args=(engine,), name="warm-engine", daemon=True).start()
-        self.answers: OrderedDict[tuple[bool, str], Answer] = OrderedDict()
+        # keyed by (deep, message text) or (deep, typed query): frozen dataclasses, equal when they ask the same
+        self.answers: OrderedDict[tuple[bool, str | Asked], Answer] = OrderedDict()
 
-    def remember(self, key: tuple[bool, str], answer: Answer) -> Answer:
+    def remember(self, key: tuple[bool, str | Asked], answer: Answer) -> Answer:
         self.answers[key] = answer
         if len(self.answers) > CACHE_SIZE:
             self.answers.popitem(last=False)
@@ -93,18 +97,27 @@ class Core:
         """
         return await self._answer(False, text)
 
-    async def tiers(self, text: str) -> Answer:
-        """Like `answer`, with up to DEEP_PER_TIER schools per tier (for the tier pages)."""
-        return await self._answer(True, text)
+    async def ask(self, query: Asked) -> Answer:
+        """`engine.ask` of a typed query (a button's `RankAsk`, `CompareAsk`, or a `Query`) in a worker thread, no
+        text parsed; an equal query is answered from memory (shared, as in `answer`)."""
+        return await self._answer(False, query)
 
-    async def _answer(self, deep: bool, text: str) -> Answer:
-        key = (deep, text)
+    async def tiers(self, query: Asked) -> Answer:
+        """Like `ask`, with up to DEEP_PER_TIER schools per tier (for the tier pages)."""
+        return await self._answer(True, query)
+
+    async def _answer(self, deep: bool, asked: str | Asked) -> Answer:
+        key = (deep, asked)
         cached = self.slot.answers.get(key)
         if cached is not None:
             self.slot.answers.move_to_end(key)
             return cached
         engine = self.slot.deep if deep else self.slot.engine
-        return self.slot.remember(key, await self.engines.run(engine.answer, text))
+        if isinstance(asked, str):
+            answer = await self.engines.run(engine.answer, asked)
+        else:
+            answer = await self.engines.run(engine.ask, asked if isinstance(asked, Query) else asked.to_query())
+        return self.slot.remember(key, answer)
 
     async def call(self, fn: Callable[..., T], *args: object) -> T:
         """Any other blocking core call (store queries) in a worker thread."""

@@ -1,11 +1,13 @@
 """Inline keyboards and their callback data: short, and self-contained so buttons survive a restart.
 
-Every button carries what is needed to recompute its answer (province, track, rank ...), never a
-key into server memory; Telegram allows 64 bytes, the longest packs stay under 60.
+Every button carries what is needed to recompute its answer, never a key into server memory: a rank answer's
+buttons a typed query (bot.core.asks.RankAsk, packed in RankFields and read back by `to_ask`), which the core
+answers without parsing any text. Telegram allows 64 bytes; a query that does not fit gets no button.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from aiogram.filters.callback_data import CallbackData
@@ -14,7 +16,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import AfterValidator, Field
 
 from bot.core.answer import Answer
+from bot.core.asks import RankAsk, canonical_filters, place_key, rank_ask
 from bot.core.parse import MAX_RANK
+from bot.core.places import PLACE_KINDS
 
 Tier = Literal["冲", "稳", "保"]
 TIERS: tuple[Tier, ...] = ("冲", "稳", "保")
@@ -25,7 +29,7 @@ Province = Annotated[str, Field(pattern=r"^[\u4e00-\u9fff]{2,3}$")]
 MaybeProvince = Annotated[str, Field(pattern=r"^(?:[\u4e00-\u9fff]{2,3})?$")]
 SchoolId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 MAX_PAGE = 99  # a tier lists at most a few hundred schools
-Track = Literal["物理类", "历史类", "理科", "文科", "综合"]  # a track a rank answer uses
+Track = Literal["物理类", "历史类", "理科", "文科", "综合", ""]  # a track parse reads ("" = none said)
 Rank = Annotated[int, Field(ge=1, le=MAX_RANK)]
 
 
@@ -37,56 +41,73 @@ def _year(y: int) -> int:
 
 Year = Annotated[int, Field(ge=0, le=2049), AfterValidator(_year)]  # the year asked, 0 = latest
 # the user's list filters: one letter each (FILTER_CODES), then each place as "~word" (pack_filters)
-Filters = Annotated[str, Field(pattern=r"^[hp92dznw]{0,8}(?:~[\u4e00-\u9fff]{1,8}){0,4}$")]
+Filters = Annotated[str, Field(pattern=r"^[hp92dznw]{0,8}(?:~[\u4e00-\u9fff]{1,12}){0,4}$")]
 
 
-class TierCb(CallbackData, prefix="t"):
-    """One page of one tier for a province-track-rank; `m`: o = open as new message, v = view, c = choose."""
+# a field of study asked ("想学计算机" -> 计算机; the synonym table also has "AI")
+Major = Annotated[str, Field(pattern=r"^[\u4e00-\u9fffA-Za-z]{0,10}$")]
+
+
+class RankFields(CallbackData, prefix="rank"):
+    """The rank query a button carries (bot.core.asks.RankAsk): the buttons below add what to show of it."""
 
     p: Province  # province
-    k: Track  # track used
+    k: Track  # the track asked
     r: Rank
     y: Year = 0
+    f: Filters = ""
+    j: Major = ""  # the field of study asked ("" = none)
+
+    def to_ask(self) -> RankAsk:
+        """The typed query this button carries."""
+        letters, *words = self.f.split("~")
+        flags = [key for code in letters for key, c in FILTER_CODES.items() if c == code]
+        return RankAsk(self.p, self.k or None, self.r, self.y or None,
+                       canonical_filters(flags + [place_key(w) for w in words]), self.j or None)
+
+
+class TierCb(RankFields, prefix="t"):
+    """One page of one tier of a rank query; `m`: o = open as new message, v = view, c = choose."""
+
     t: Tier = "冲"
     n: Annotated[int, Field(ge=0, le=MAX_PAGE)] = 0  # page
     m: Literal["o", "v", "c"] = "v"
     a: Annotated[int, Field(ge=0, le=2_147_483_647)] = 0  # in "c" mode: the first school chosen
-    f: Filters = ""
 
 
-class StandCb(CallbackData, prefix="s"):
-    """The standing chart of a rank answer: where the user's rank stands among the schools it lists."""
+class RankCb(RankFields, prefix="q"):
+    """A view of a rank answer: `v` s = the standing chart (where the user's rank stands among the schools it
+    lists), d = the long form (every year of every school, every note)."""
 
-    p: Province
-    k: Track
-    r: Rank
-    y: Year = 0
-    f: Filters = ""
-
-
-class DetailCb(CallbackData, prefix="d"):
-    """The long form of a rank answer: every year of every school, every note (the fields of TierCb's query)."""
-
-    p: Province
-    k: Track
-    r: Rank
-    y: Year = 0
-    f: Filters = ""
+    v: Literal["s", "d"] = "d"
 
 
 DETAIL_TEXT = "详情"
 
 
-# parse.FILTERS keys as one letter each in TierCb.f (callback data is limited to 64 bytes); place filters
-# (regions.find_places) follow as "~word" ("~江浙沪", "~武汉"), regions' "near"/"away" as letters.
+# parse.FILTERS keys as one letter each in RankFields.f (callback data is limited to 64 bytes); place filters
+# (places.find_places) follow as "~word" ("~江浙沪", "~武汉"; a region word reads back as a region), "near" and
+# "away" as letters.
 FILTER_CODES = {"home": "h", "public": "p", "985": "9", "211": "2", "dfc": "d", "no_zk": "z", "near": "n",
                 "away": "w"}
 
 
-def pack_filters(filters: list[str]) -> str:
-    """A rank answer's filters as TierCb.f: letters, then each place as "~word"."""
+def pack_filters(filters: Sequence[str]) -> str:
+    """A rank query's filters as RankFields.f: letters, then each place as "~word"."""
     letters = "".join(FILTER_CODES[x] for x in filters if x in FILTER_CODES)
-    return letters + "".join("~" + x.split(":", 1)[1] for x in filters if ":" in x)
+    return letters + "".join("~" + x.split(":", 1)[1] for x in filters if x.startswith(PLACE_KINDS))
+
+
+def rank_fields(ask: RankAsk) -> dict[str, Any] | None:
+    """The callback fields that carry `ask`, or None when it cannot be carried whole (a long place name, a track
+    or field buttons do not know): no button rather than one that answers something else."""
+    fields = {"p": ask.province, "k": ask.track or "", "r": ask.rank, "y": ask.year or 0, "f": pack_filters(ask.filters),
+              "j": ask.major or ""}
+    try:
+        carried = RankCb(**fields).to_ask()
+    except ValueError:  # pydantic's ValidationError is one
+        return None
+    return fields if carried == ask else None
 
 
 class HistCb(CallbackData, prefix="h"):
@@ -132,18 +153,18 @@ def for_answer(answer: Answer) -> InlineKeyboardMarkup | None:
     """Buttons under a chat answer: tiers to page through and the standing chart, a school's trend, a comparison
     chart."""
     kb = InlineKeyboardBuilder()
-    if answer.intent in ("rank", "score") and answer.results and not answer.problem:
-        q = answer.query
-        totals: dict[str, int] = q.get("totals", {})
-        f = pack_filters(q.get("filters", []))
+    ask = rank_ask(answer.query) if answer.intent in ("rank", "score") and answer.results else None
+    fields = rank_fields(ask) if ask is not None and not answer.problem else None
+    if fields is not None:
+        totals: dict[str, int] = answer.query.get("totals", {})
         for tier in TIERS:
-            cb = TierCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0, f=f, t=tier, m="o")
+            cb = TierCb(**fields, t=tier, m="o")
             if totals.get(tier) and _fits(cb):  # a long list of places leaves no room: no pages
                 kb.button(text=f"{tier} {totals[tier]}所 ›", callback_data=cb)
-        chart = StandCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0, f=f)
+        chart = RankCb(**fields, v="s")
         if any(r.get("cutoff_rank") is not None for r in answer.results) and _packs(chart):
             kb.row(InlineKeyboardButton(text="📊 图表", callback_data=chart.pack()))
-        detail = DetailCb(p=q["province"], k=q["track_used"], r=q["rank"], y=q.get("year") or 0, f=f)
+        detail = RankCb(**fields, v="d")
         if _packs(detail):
             kb.row(InlineKeyboardButton(text=DETAIL_TEXT, callback_data=detail.pack()))
     elif answer.intent in ("school", "major") and answer.school and answer.school.get("cutoffs"):

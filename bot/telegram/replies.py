@@ -8,6 +8,7 @@ from aiogram import Bot
 from aiogram.enums import ChatType
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message, ReplyParameters
 
+from bot.core.answer import Answer
 from bot.core.render import render, split
 from bot.serve.engines import Core
 from bot.telegram.keyboards import for_answer
@@ -32,8 +33,12 @@ async def send_parts(bot: Bot, chat_id: int, parts: Sequence[str], markup: Inlin
 
 
 async def answer_text(bot: Bot, chat_id: int, core: Core, text: str, paging: Paging, reply: int | None = None) -> None:
-    """Ask the core and send its answer: the first page of each tier, with buttons for the rest."""
-    answer = await core.answer(text)
+    """Ask the core about a message and send its answer (`send_answer`)."""
+    await send_answer(bot, chat_id, await core.answer(text), paging, reply)
+
+
+async def send_answer(bot: Bot, chat_id: int, answer: Answer, paging: Paging, reply: int | None = None) -> None:
+    """Send an answer: the first page of each tier, with buttons for the rest."""
     await send_parts(bot, chat_id, render(first_page(answer, paging.first)), for_answer(answer), reply)
 
 

@@ -10,9 +10,8 @@ from typing import Any
 from aiogram.types import BotCommand
 
 from bot.core.answer import Answer
-from bot.core.facts import FILTER_WORDS
 from bot.core.render import help_text
-from bot.telegram.keyboards import FILTER_CODES, DetailCb, StandCb, TierCb
+from bot.telegram.keyboards import TierCb
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     # command, menu description, example arguments
@@ -64,19 +63,6 @@ def first_page(answer: Answer, per_tier: int) -> Answer:
     return dataclasses.replace(answer, results=kept)
 
 
-# "h" -> "省内": words that parse reads back as the same filter
-_FILTER_BY_CODE = {code: FILTER_WORDS.get(key, "") for key, code in FILTER_CODES.items()} | {
-    "z": "不要专科", "n": "离家近", "w": "省外"}
-
-
-def rank_query(cb: TierCb | StandCb | DetailCb) -> str:
-    """The message that recomputes the answer behind a tier, standing-chart or detail button."""
-    letters, *places = cb.f.split("~")
-    return (f"{cb.p} {cb.k} 位次{cb.r}" + (f" {cb.y}年" if cb.y else "")
-            + "".join(f" {_FILTER_BY_CODE[c]}" for c in letters if c in _FILTER_BY_CODE)
-            + "".join(f" 只看{p}" for p in places if p))
-
-
 def tier_rows(answer: Answer, cb: TierCb, size: int) -> tuple[list[dict[str, Any]], int]:
     """The schools on the page `cb.n` of tier `cb.t`, and the number of pages."""
     rows = [r for r in answer.results if r["tier"] == cb.t]
@@ -108,11 +94,6 @@ def picker_text(names: dict[int, str], first: int) -> str:
     if not first:
         return "选择要对比的第一所学校："
     return f"已选 {names.get(first, first)}，再选一所："
-
-
-def compare_query(a: str, b: str, province: str) -> str:
-    """The message that asks the core to compare two schools."""
-    return f"{province} {a}和{b}对比".strip()
 
 
 def inline_title(answer: Answer) -> str:

@@ -52,9 +52,9 @@ async def test_rank_answer_has_tier_buttons(h: Harness) -> None:
     *tiers, (chart,), (detail,) = sent[0].reply_markup.inline_keyboard
     buttons = [b for row in tiers for b in row]
     assert buttons and all(re.fullmatch(r"[冲稳保] \d+所 ›", b.text) for b in buttons)
-    assert buttons[0].callback_data.startswith("t:河南:物理类:241:")
-    assert chart.text == "📊 图表" and chart.callback_data == "s:河南:物理类:241:0:"
-    assert detail.text == "详情" and detail.callback_data.startswith("d:河南:物理类:241:")  # the long form
+    assert buttons[0].callback_data.startswith("t:河南:理科:241:")  # the track asked (the answer maps it)
+    assert chart.text == "📊 图表" and chart.callback_data == "q:河南:理科:241:0:::s"
+    assert detail.text == "详情" and detail.callback_data == "q:河南:理科:241:0:::d"  # the long form
 
 
 async def test_school_and_compare_answers_have_chart_buttons(h: Harness) -> None:

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot.telegram.keyboards import HistCb, StandCb
+from bot.telegram.keyboards import HistCb, RankCb
 from tests.telegram.fake_api import (
     BOT_USERNAME,
     TOKEN,
@@ -149,7 +149,7 @@ async def test_buttons_and_inline_mode(running: Running) -> None:
 
 async def test_the_standing_chart_button_sends_a_png(running: Running) -> None:
     api, chat = running.api, next(chats)
-    api.push(callback(StandCb(p="河南", k="物理类", r=241).pack(), chat, chat))
+    api.push(callback(RankCb(p="河南", k="物理类", r=241, v="s").pack(), chat, chat))
     assert await api.wait_for(lambda: bool(api.sent("sendPhoto", chat)), 20)
     photo = api.sent("sendPhoto", chat)[0].params
     assert photo["photo"]["head"].startswith(b"\x89PNG") and photo["photo"]["size"] > 5000

@@ -7,25 +7,19 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.core.asks import CompareAsk
 from bot.core.render import render
 from bot.serve.charts import ChartMaker, Trend, school_trend, standing_of, standing_text, trend_text
 from bot.serve.engines import Core
-from bot.telegram.keyboards import CmpCb, DetailCb, HistCb, StandCb, TierCb, picker, tier_view
-from bot.telegram.replies import answer_text, send_chart, send_parts
-from bot.telegram.views import (
-    Paging,
-    compare_query,
-    first_page,
-    picker_text,
-    rank_query,
-    tier_rows,
-    tier_text,
-)
+from bot.telegram.keyboards import CmpCb, HistCb, RankCb, TierCb, picker, tier_view
+from bot.telegram.replies import send_answer, send_chart, send_parts
+from bot.telegram.views import Paging, first_page, picker_text, tier_rows, tier_text
 
 EXPIRED = "这个按钮已失效（数据可能已更新），请重新提问。"
 FORGED = "按钮数据无效，已忽略。"  # data no button of ours carries: a page out of range, a rank of -5 ...
 NO_STANDING = "这个回答里没有学校的录取位次，画不出图表。"
-_FIELDS = {cls.__prefix__: len(cls.model_fields) for cls in (TierCb, HistCb, CmpCb, StandCb, DetailCb)}
+# prefix -> the number of fields: data of an older layout (a message sent before a deploy) is expired, not forged
+_FIELDS = {cls.__prefix__: len(cls.model_fields) for cls in (TierCb, HistCb, CmpCb, RankCb)}
 
 
 async def _show(cq: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup, new: bool) -> None:
@@ -46,7 +40,7 @@ async def _show(cq: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMa
 async def on_tier(cq: CallbackQuery, callback_data: TierCb, bot: Bot, core: Core, paging: Paging) -> None:
     """A tier page (m=o/v), or the compare picker on it (m=c)."""
     cb = callback_data
-    answer = await core.tiers(rank_query(cb))
+    answer = await core.tiers(cb.to_ask())
     if answer.problem or answer.intent not in ("rank", "score"):
         await cq.answer(EXPIRED, show_alert=True)
         return
@@ -64,9 +58,9 @@ async def on_tier(cq: CallbackQuery, callback_data: TierCb, bot: Bot, core: Core
     await cq.answer()
 
 
-async def on_detail(cq: CallbackQuery, callback_data: DetailCb, bot: Bot, core: Core) -> None:
+async def on_detail(cq: CallbackQuery, callback_data: RankCb, bot: Bot, core: Core) -> None:
     """The long form of a rank answer, as new messages."""
-    answer = await core.answer(rank_query(callback_data))
+    answer = await core.ask(callback_data.to_ask())
     if answer.problem or answer.intent not in ("rank", "score") or cq.message is None:
         await cq.answer(EXPIRED, show_alert=True)
         return
@@ -107,13 +101,14 @@ async def on_compare(cq: CallbackQuery, callback_data: CmpCb, bot: Bot, core: Co
         trends = [await core.call(school_trend, store, sid, cb.p) for sid in (cb.a, cb.b)]
         await _send_trends(cq, bot, charts, [t for t in trends if t is not None])
     else:
-        await answer_text(bot, cq.message.chat.id, core, compare_query(a.name, b.name, cb.p), paging)
+        ask = CompareAsk(cb.a, cb.b, cb.p or None, (a.name, b.name))
+        await send_answer(bot, cq.message.chat.id, await core.ask(ask), paging)
 
 
-async def on_standing(cq: CallbackQuery, callback_data: StandCb, bot: Bot, core: Core, charts: ChartMaker,
+async def on_standing(cq: CallbackQuery, callback_data: RankCb, bot: Bot, core: Core, charts: ChartMaker,
                       paging: Paging) -> None:
     """A rank answer's standing chart: the user's rank against the latest cutoff ranks of the schools it lists."""
-    answer = await core.answer(rank_query(callback_data))
+    answer = await core.ask(callback_data.to_ask())
     if answer.problem or answer.intent not in ("rank", "score") or cq.message is None:
         await cq.answer(EXPIRED, show_alert=True)
         return
@@ -139,9 +134,9 @@ def make_router() -> Router:
     """The callbacks router."""
     router = Router(name="callbacks")
     router.callback_query.register(on_tier, TierCb.filter(F.t.in_({"冲", "稳", "保"})))
-    router.callback_query.register(on_detail, DetailCb.filter())
+    router.callback_query.register(on_detail, RankCb.filter(F.v == "d"))
     router.callback_query.register(on_history, HistCb.filter())
     router.callback_query.register(on_compare, CmpCb.filter())
-    router.callback_query.register(on_standing, StandCb.filter())
+    router.callback_query.register(on_standing, RankCb.filter(F.v == "s"))
     router.callback_query.register(on_stale)
     return router
