@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import shutil
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -342,16 +341,13 @@ def test_missing_release_folder_raises(tmp_path: Path) -> None:
 @pytest.mark.integration
 @needs_sources
 def test_full_sources() -> None:
-    start = time.perf_counter()
     rows = list(read(SOURCES))
-    elapsed = time.perf_counter() - start
     adm = [r for r in rows if isinstance(r, Admission)]
     ranks = [r for r in rows if isinstance(r, ScoreRank)]
     lines = [r for r in rows if isinstance(r, ControlLine)]
     assert len(adm) == 603_186
     assert len(ranks) == 74_192
     assert len(lines) == 2_327
-    assert elapsed < 60  # ~15-20 s on 2 shared cores; JSON parsing is most of it
     quality = Counter(r.quality for r in adm)
     assert quality == {"official": 312_348, "school": 195_083, "third-party": 95_755}
     by_py = Counter((r.province, r.year) for r in adm if r.quality == "official")
