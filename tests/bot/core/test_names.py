@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
 
@@ -261,22 +260,15 @@ def _synthetic_entries(n_schools: int = 3000) -> list[NameEntry]:
     return out
 
 
-def test_build_and_lookup_speed() -> None:
+def test_build_and_lookup_on_a_large_index() -> None:
     entries = _synthetic_entries() + list(ENTRIES)
     assert len(entries) > 13_000
-    t0 = time.perf_counter()
-    idx = NameIndex(entries)
-    build = time.perf_counter() - t0
-    assert build < 0.6  # the target is < 0.3 s; leave room for slow CI machines
+    idx = NameIndex(entries)  # its build and lookup times are measured in benchmarks/bench_answer.py
     texts = (
         "郑州大学和苏州大学哪个好 附对比和区别排名",
         "我想问一下郑洲大学怎么样",
         "部门月度工作总结范文" * 5,
     )
-    t0 = time.perf_counter()
-    for _ in range(50):
-        for t in texts:
-            idx.find_mentions(t)
-        idx.resolve("郑州大雪")
-    per_call = (time.perf_counter() - t0) / 200
-    assert per_call < 0.005  # typical is well under 1 ms
+    assert [m.span for m in idx.find_mentions(texts[0])][:2] == ["郑州大学", "苏州大学"]
+    assert idx.find_mentions(texts[2]) == []
+    assert idx.resolve("郑州大雪")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -357,27 +356,21 @@ def test_bare_numbers(names: NameIndex) -> None:
 
 def test_long_text_is_cut(names: NameIndex) -> None:
     text = "河南 理科 447200 " + "总结" * 5000
-    t0 = time.perf_counter()
     q = parse(text, names)
-    assert time.perf_counter() - t0 < 0.5
     assert (q.intent, q.rank) == ("rank", 447_200)
     assert "truncated" in q.notes
     assert len(q.text) <= MAX_CHARS
 
 
-def test_parse_speed(names: NameIndex) -> None:
+def test_parse_forms(names: NameIndex) -> None:
     texts = [
         "河南 理科 447200",
         "四川高考排名125230左右排位文科可以上哪些大学,具体能上什么大学",
         "湖南大学的土木工程专业排名怎么样 附历年录取分数线",
         "部门月度工作总结范文",
     ]
-    parse(texts[0], names)
-    t0 = time.perf_counter()
-    for _ in range(50):
-        for t in texts:
-            parse(t, names)
-    assert (time.perf_counter() - t0) / 200 < 0.01  # typical is well under 1 ms
+    # how fast is measured in benchmarks/bench_answer.py; here, that each form is read as its intent
+    assert [parse(t, names).intent for t in texts] == ["rank", "rank", "major", "help"]
 
 
 # -- textnorm --------------------------------------------------------------------------------------
@@ -496,9 +489,8 @@ def test_parse_never_raises_on_gaokao_like_text(text: str) -> None:
 @given(st.text(min_size=1, max_size=300))
 def test_parse_huge_text_is_fast(chunk: str) -> None:
     text = (chunk * (10_000 // len(chunk) + 1))[:10_000]
-    t0 = time.perf_counter()
-    parse(text, _NAMES)
-    assert time.perf_counter() - t0 < 0.5
+    q = parse(text, _NAMES)  # no catastrophic backtracking: a 10,000-character message is read (time: benchmarks)
+    assert len(q.text) <= MAX_CHARS
 
 
 def test_a_subject_named_in_a_rank_question_is_read(names: NameIndex) -> None:
