@@ -48,9 +48,10 @@ def group_code(grp: str | None, school: str = "") -> str | None:
     m = _CODE_ONLY.fullmatch(text)
     if m and any(ch.isdigit() for ch in m.group(1)):
         return m.group(1)
-    m = _CODE_WORD.search(text)
-    if m:
-        return m.group(1) or m.group(2)
+    for m in _CODE_WORD.finditer(text):
+        code = m.group(1) or m.group(2)
+        if any(ch.isdigit() for ch in code):  # 不限I组, 物化II组: a name, not a code
+            return code
     m = _CODE_TAIL.search(text)
     if m and ("|" in text or "-" in text):
         return m.group(1)
