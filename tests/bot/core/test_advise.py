@@ -113,6 +113,16 @@ def test_a_latest_cutoff_above_the_user_is_at_most_a_reach() -> None:
     assert [p.school_id for p in off.place(5351).tiers["稳"]] == [1]  # by the bands alone
 
 
+def test_a_school_that_filled_at_the_line_stays_safe_above_its_latest_cutoff() -> None:
+    # its cutoffs sat at the batch line: a user 100 points above the line is 保 even past its latest cutoff rank
+    hist = unit_history([cut(1, 2024, 9000), cut(1, 2025, 8000), cut(2, 2025, 30_000)])
+    est = estimate(hist, lambda y, t: None, 2026, None)
+    lad = Ladder(est, 2026, line_units=lambda level, es: {(1, None, "本科"): 5.0})
+    rec = lad.place(8500, margins={"本科": 100.0})
+    assert [(p.school_id, p.at_line) for p in rec.tiers["保"] if p.school_id == 1] == [(1, True)]
+    assert 1 not in {p.school_id for p in lad.place(8500).tiers["稳"] + lad.place(8500).tiers["保"]}
+
+
 def test_tier_bands_are_ordered() -> None:
     p = Params()
     assert tier_of(p.safe_z - 0.01, p) == "保"
