@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from gaokao import groups
 from gaokao.names import _BRACKETS, CleanName, clean_school_name, fold
 from gaokao.regions import (
     PROVINCES,
@@ -215,7 +216,7 @@ def bracketed(text: str | None) -> str | None:
 # ---------------------------------------------------------------------------
 # 院校专业组 labels
 #
-# Normal form of `admissions.grp` (one spelling whatever the source wrote):
+# Normal form of `admissions.grp` (one spelling whatever the source wrote; gaokao/groups.py writes and reads it):
 #   - a group with a code:            第{code}组            e.g. 第3组, 第203组, 第0A3组, 第88003组
 #   - a code and the group's own name: 第{code}组 {name}     e.g. 第30组 理工组
 #   - a group known only by its name:  {name}               e.g. 理工组, 医科组, 分类投档-医科, 物理+化学组
@@ -275,9 +276,7 @@ def _group_label(raw: str, school: str) -> str | None:
         first = False
         if name is None:
             name = _group_name(seg)
-    if code is None:
-        return name
-    return f"第{code}组 {name}" if name else f"第{code}组"
+    return groups.normal_form(code, name)
 
 
 def _group_code(seg: str, *, bare: bool) -> tuple[str | None, str]:

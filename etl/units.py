@@ -4,18 +4,73 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from bot.core.advise import equivalent_tracks
-from bot.core.majors import clean_major
-from bot.core.store import Unit, UnitRow
-from bot.core.units import derive
+from gaokao import groups, regions
+from gaokao.majors import clean_major
+from gaokao.regions import MAJOR_MODE, equivalent_tracks
 
 log = logging.getLogger(__name__)
+
+QUALITY_ORDER = {"official": 0, "school": 1, "third-party": 2}
+
+
+class UnitRow(NamedTuple):
+    """An ordinary first-round group or major row of a school, from the school's latest year with such rows."""
+
+    school_id: int
+    campus: str | None
+    year: int
+    track: str
+    batch_level: str
+    level: str  # 'group' or 'major'
+    grp: str | None  # the normal form (gaokao/groups.py)
+    major: str | None
+    min_rank: int | None
+    min_score: float | None
+    rank_source: str | None
+    quality: str
+
+
+class GroupUnit(NamedTuple):
+    """One group or major of a school: a row of `group_units` (the bot reads it as bot.core.store.Unit)."""
+
+    kind: str  # 'group' or 'major'
+    code: str | None  # the group's code (101, 0A3 …) when the source gives one
+    name: str  # the group's short label ('101组', or its own name), or the major's name
+    majors: tuple[str, ...]  # a group's majors, hardest first; () for a major
+    min_rank: int
+    min_score: float | None
+    rank_source: str | None
+    year: int
+
+
+class GroupBlock(NamedTuple):
+    """The groups (majors) of one school-campus-batch level in its latest year (the bot's SchoolUnits)."""
+
+    year: int
+    kind: str  # 'group', 'major' or 'school' (old 文理 years: one 志愿 was the school)
+    units: tuple[GroupUnit, ...]  # hardest (lowest rank) first
+
+    @property
+    def highest(self) -> int:
+        """The hardest unit's cutoff rank."""
+        return self.units[0].min_rank
+
+    @property
+    def lowest(self) -> int:
+        """The easiest unit's cutoff rank."""
+        return self.units[-1].min_rank
+
+
+UnitKey = tuple[int, str | None, str]  # school_id, campus, batch level
 
 # Of each school-campus-batch level in a province-track: the rows of its latest year with a school cutoff (what
 # its estimate rests on) or else of the year before, when that year has no group or major rows; a later year of
@@ -43,13 +98,11 @@ _Batch = tuple[str, str, int]  # province, family of comparable tracks (物理�
 
 
 def build_group_units(con: duckdb.DuckDBPyConnection) -> int:
-    """Fill `group_units` from `admissions`, `school_cutoffs` and `schools` (all final); returns its row count.
+    """Fill `group_units` from `admissions` and `school_cutoffs` (both final); returns its row count.
 
     The bot asks for a track and the tracks that compare with it, and takes each school's latest year among
-    them: so the rows of one school-campus-batch level in one year of comparable tracks make its units, as
-    bot/core/units.py `derive` makes them from the same rows. Such units are written under the first of
-    their tracks (in name order)."""
-    names = dict(con.execute("SELECT school_id, name FROM schools").fetchall())
+    them: so the rows of one school-campus-batch level in one year of comparable tracks make its units (`derive`).
+    Such units are written under the first of their tracks (in name order)."""
     batches: dict[_Batch, list[UnitRow]] = defaultdict(list)
     cleaned: dict[str, str] = {}
     for prov, track, sid, campus, year, level_b, level, grp, major, rank, score, source, quality in (
@@ -60,13 +113,13 @@ def build_group_units(con: duckdb.DuckDBPyConnection) -> int:
         batches[(prov, family, year)].append(
             UnitRow(sid, campus, year, track, level_b, level, grp, major, rank, score, source, quality))
     cols: dict[str, list[object]] = {k: [] for k in ("province", "track", "school_id", "campus", "batch_level",
-                                                     "school_kind", *Unit._fields)}
+                                                     "school_kind", *GroupUnit._fields)}
     for (prov, _, _), rows in sorted(batches.items()):
         tracks: dict[tuple[int, str | None, str], str] = {}
         for r in rows:
             key = (r.school_id, r.campus, r.batch_level)
             tracks[key] = min(r.track, tracks.get(key, r.track))
-        for key, su in derive(rows, prov, names).items():
+        for key, su in derive(rows, prov).items():
             for u in su.units:
                 for k, v in zip(cols, (prov, tracks[key], *key, su.kind, *u), strict=True):
                     cols[k].append(list(v) if k == "majors" else v)  # type: ignore[arg-type]
@@ -76,3 +129,76 @@ def build_group_units(con: duckdb.DuckDBPyConnection) -> int:
     (n,) = con.execute("SELECT count(*) FROM group_units").fetchone()  # type: ignore[misc]
     log.info("group units: %d (%d province-year batches)", n, len(batches))
     return int(n)
+
+
+def derive(rows: Iterable[UnitRow], province: str) -> dict[UnitKey, GroupBlock]:
+    """Per (school, campus, batch level), its groups or majors of the latest year, hardest first, from the source's
+    group and major rows (what `group_units` holds; the bot reads them back, bot/core/units.py `build`)."""
+    by_key: dict[UnitKey, list[UnitRow]] = defaultdict(list)
+    for r in rows:
+        by_key[(r.school_id, r.campus, r.batch_level)].append(r)
+    out: dict[UnitKey, GroupBlock] = {}
+    for key, rs in by_key.items():
+        year = max(r.year for r in rs)  # the latest of the comparable tracks (理科 2024, 物理类 2025)
+        rs = _best_quality([r for r in rs if r.year == year])
+        system = regions.track_system(province, year)
+        grouped = [r for r in rs if r.grp]
+        if system != "old" and province not in MAJOR_MODE and grouped:
+            units = _groups(grouped, year)
+            kind = "group"
+        else:
+            units = _majors(rs, year)
+            kind = "school" if system == "old" or province not in MAJOR_MODE else "major"
+        if units:
+            out[key] = GroupBlock(year, kind, tuple(sorted(units, key=lambda u: u.min_rank)))
+    return out
+
+
+def _best_quality(rows: list[UnitRow]) -> list[UnitRow]:
+    best = min(QUALITY_ORDER.get(r.quality, 3) for r in rows)
+    return [r for r in rows if QUALITY_ORDER.get(r.quality, 3) == best]
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^\u4e00-\u9fff]", "", text)
+
+
+def _groups(rows: list[UnitRow], year: int) -> list[GroupUnit]:
+    """A unit per group: its code and short label from the normal form of `grp` (gaokao/groups.py), its cutoff
+    the group row's (else its easiest major's), its majors hardest first."""
+    by_group: dict[str, list[UnitRow]] = defaultdict(list)
+    labels: dict[str, groups.GroupLabel] = {}
+    for r in rows:
+        assert r.grp is not None
+        label = groups.parse(r.grp)
+        k = label.code or label.name or ""  # a coded group is one group whatever name a source adds
+        by_group[k].append(r)
+        labels.setdefault(k, label)
+    out = []
+    for k, rs in by_group.items():
+        label = labels[k]
+        ranked = [r for r in rs if r.min_rank is not None]
+        head = [r for r in ranked if r.level == "group"]
+        anchor = max(head or ranked, key=lambda r: r.min_rank or 0, default=None)
+        if anchor is None or anchor.min_rank is None:
+            continue
+        listed = sorted((r for r in rs if r.level == "major" and r.major), key=lambda r: r.min_rank or 1 << 30)
+        majors = tuple(dict.fromkeys(r.major for r in listed if r.major))
+        short = label.short
+        if not short or (label.code is None and any(_plain(short) == _plain(m) for m in majors)):
+            short = majors[0] if majors else "专业组"  # a label that says nothing, or a group named after its major
+        out.append(GroupUnit("group", label.code and sys.intern(label.code), sys.intern(short), majors,
+                             anchor.min_rank, anchor.min_score, anchor.rank_source, year))
+    return out
+
+
+def _majors(rows: list[UnitRow], year: int) -> list[GroupUnit]:
+    best: dict[str, UnitRow] = {}
+    for r in rows:
+        if r.level != "major" or not r.major or r.min_rank is None:
+            continue
+        prev = best.get(r.major)
+        if prev is None or (r.min_rank or 0) > (prev.min_rank or 0):
+            best[r.major] = r
+    return [GroupUnit("major", None, sys.intern(m), (), r.min_rank or 0, r.min_score, r.rank_source, year)
+            for m, r in best.items()]

@@ -155,3 +155,13 @@ def track_system(province_name: str, year: int) -> str:
     if r is None or year < r[1]:
         return "old"
     return r[0]
+
+
+def equivalent_tracks(track: str) -> tuple[str, ...]:
+    """Tracks whose history compares with `track` as a share of the cohort (across a reform)."""
+    return {"物理类": ("物理类", "理科"), "理科": ("理科", "物理类"), "历史类": ("历史类", "文科"),
+            "文科": ("文科", "历史类"), "综合": ("综合",)}[track]
+
+
+# Provinces where one 志愿 names a major at a school (DESIGN.md §3); elsewhere in the new gaokao, a group.
+MAJOR_MODE: frozenset[str] = frozenset({"浙江", "山东", "河北", "辽宁", "重庆"})

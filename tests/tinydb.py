@@ -59,10 +59,10 @@ MAJORS = [
 ]
 # 河南 物理类 2025 (院校专业组 from 2025): group rows and their majors. 郑州大学's easiest group is its school cutoff.
 GROUPS = [
-    # school, group, rank, score, majors (name, rank)
-    (2, "101专业组", 120, 630, (("口腔医学", 100), ("生物科学", 120))),
-    (2, "102专业组", 185, 601, (("建筑学", 170), ("汉语言文学(师范)", 185))),
-    (3, "201专业组", 325, 558, (("软件工程", 300), ("学前教育(师范)", 325))),
+    # school, group (the ETL's normal form of `grp`, gaokao/groups.py), rank, score, majors (name, rank)
+    (2, "第101组", 120, 630, (("口腔医学", 100), ("生物科学", 120))),
+    (2, "第102组", 185, 601, (("建筑学", 170), ("汉语言文学(师范)", 185))),
+    (3, "第201组", 325, 558, (("软件工程", 300), ("学前教育(师范)", 325))),
 ]
 STRENGTHS = [(2, "土木工程", "软科专业排名", 30, "A", 2026), (2, "材料科学与工程", "学科评估", None, "B+", 2017)]
 
@@ -110,7 +110,7 @@ def make_tiny_db(path: Path) -> Path:
         for major, mrank in majors:
             con.execute("""INSERT INTO admissions VALUES ('河南', 2025, '物理类', '本科批', '本科', '本科批', 'first', ?, 'x',
                            NULL, ?, ?, 'major', 'ordinary', NULL, NULL, ?, 'published', NULL, 'official', NULL, 'tiny')""",
-                        [sid, grp.removesuffix("专业组"), major, mrank])
+                        [sid, grp, major, mrank])
     for sid, major, kind, rank, grade, year in STRENGTHS:
         con.execute("INSERT INTO major_strength VALUES (?,?,?,?,?,?,NULL,'tiny')", [sid, major, kind, rank, grade, year])
     con.execute("INSERT INTO build_info VALUES ('built_at', '2026-01-01T00:00:00+00:00'), ('schema_version', '1')")

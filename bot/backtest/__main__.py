@@ -83,6 +83,10 @@ def parse_overrides(items: list[str], base: Params) -> Params:
                 changes[key] = tuple(float(x) for x in value.split(","))
             elif kind == "int":
                 changes[key] = int(value)
+            elif kind == "bool":
+                if value.lower() not in ("true", "false", "1", "0"):
+                    raise ValueError(value)
+                changes[key] = value.lower() in ("true", "1")
             else:
                 changes[key] = float(value)
         except ValueError as exc:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from bot.core.store import Cutoff, SchoolProfile
+from gaokao.regions import equivalent_tracks as equivalent_tracks  # re-exported: the bot imports it from here
 
 if TYPE_CHECKING:
     from bot.core.store import Store
@@ -51,7 +52,13 @@ class Params:
     safe_z: float = -2.0  # z <= safe_z: 保
     match_z: float = 0.0  # safe_z < z <= match_z: 稳
     reach_z: float = 1.6  # match_z < z <= reach_z: 冲
-    stale_years: int = 3  # ignore schools whose latest data is older than this
+    # Units whose latest cutoff is more than this many years before the target year are left out: in the back-test,
+    # three years back most had no cutoff in the target year at all, and leaving them out changed no rate (docs/backtest.md).
+    stale_years: int = 2
+    # A unit whose own latest cutoff rank is better (smaller) than the user's rank turned that rank down last time: at
+    # most 冲, whatever its trend says, unless it filled at the batch line. In the back-test such 稳 were admitted about
+    # half the time, as often as 冲 (docs/backtest.md). False: by the bands only.
+    latest_cap: bool = True
     per_tier: int = 5
     safe_span: float = 2.5  # 保 beyond the first SAFE_KEEP stop at this multiple of the user's rank (0: no limit)
     # When no cutoff ever reached the user's rank, the closest unit is named (flagged) only if its latest cutoff
@@ -158,6 +165,13 @@ class Recommendation:
     scaled: bool = False  # some shown rank was converted by cohort size into the target year
     tier_years: dict[str, tuple[int, ...]] = field(default_factory=dict)  # years each tier's schools rest on
     at_line: int = 0  # how many of 保's schools are there because they filled at the batch line
+
+
+def latest_rank(e: Estimate) -> int:
+    """The unit's own latest cutoff rank in the target year's cohort: a group's (major's) own when the estimate places
+    one, else the school's easiest entry's."""
+    rank = e.unit.min_rank if e.unit is not None else (e.used[0].min_rank or 0)
+    return round(rank * e.factors[0]) if e.factors[0] != 1.0 else rank
 
 
 def is_ordinary_batch(batch: str) -> bool:
@@ -379,7 +393,7 @@ class Ladder:
         keys = set(lined)
         if one_per_school and keys:
             lined = _easiest_of(base, keys)
-        found, totals, years = self._found(base, user_log, n, lined, private if p.private_run else None,
+        found, totals, years = self._found(base, user_rank, n, lined, private if p.private_run else None,
                                            one_per_school)
         fallback: tuple[str, ...] = ()
         extra = tuple(lv for lv in safe_fallback if levels is not None and lv not in levels)
@@ -388,7 +402,7 @@ class Ladder:
             extra_rows = rows(extra)
             if one_per_school and keys:
                 lined |= _easiest_of(extra_rows, keys)
-            more, more_totals, more_years = self._found(extra_rows, user_log, n, lined,
+            more, more_totals, more_years = self._found(extra_rows, user_rank, n, lined,
                                                         private if p.private_run else None, one_per_school)
             if more["保"]:
                 found["保"], totals["保"], fallback = more["保"], more_totals["保"], extra
@@ -400,10 +414,10 @@ class Ladder:
             # rank; failing that (no cutoff reached it), the verified unit expected to admit the lowest rank, if
             # its latest cutoff came within near_ratio of the rank.
             pool = [(e, (user_log - e.mean) / e.sigma) for e in base + extra_rows if e.verified]
-            admitted = [k for k in pool if (k[0].used[0].min_rank or 0) >= user_rank and k[1] <= self.params.match_z]
+            admitted = [k for k in pool if latest_rank(k[0]) >= user_rank and k[1] <= self.params.match_z]
             near = self.params.near_ratio * user_rank
             best = (min(admitted, key=lambda k: k[1]) if admitted
-                    else max((k for k in pool if (k[0].used[0].min_rank or 0) >= near),
+                    else max((k for k in pool if latest_rank(k[0]) >= near),
                              key=lambda k: k[0].expected_rank, default=None))
             if best is not None:
                 e = best[0]
@@ -459,22 +473,25 @@ class Ladder:
         for e in (e for lv in LEVELS for e in self.level(lv) if e.school_id == school_id):
             z = (user_log - e.mean) / e.sigma
             tier = tier_of(z, self.params) or ""
+            if tier in ("稳", "保") and self.params.latest_cap and latest_rank(e) < user_rank:
+                tier = "冲"  # its own latest cutoff turned this rank down
             if tier == "保" and not e.verified:
                 tier = "稳"  # an unverified history never vouches for a safe choice
             out.append(_pick(e, tier, z))
         return sorted(out, key=lambda pk: pk.z)
 
     def _found(
-        self, rows: list[Estimate], user_log: float, n: int, lined: Collection[Any] = (),
+        self, rows: list[Estimate], user_rank: int, n: int, lined: Collection[Any] = (),
         private: Callable[[int], bool] | None = None, one_per_school: bool = False,
     ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int], dict[str, set[int]]]:
         p = self.params
+        user_log = math.log(max(user_rank, 1))
         pool = n * POOL if private is not None else n  # room to mix 公办 and 民办 among the shown
         arrays = self._arrays_of(rows) if one_per_school and not lined else None
         if arrays is not None:
-            found, totals, years = _found_schools(rows, arrays, user_log, n, pool, p, private)
+            found, totals, years = _found_schools(rows, arrays, user_rank, n, pool, p, private)
         else:
-            found, totals, years = self._found_rows(rows, user_log, n, pool, lined, private, one_per_school)
+            found, totals, years = self._found_rows(rows, user_rank, n, pool, lined, private, one_per_school)
         if p.safe_span and len(found["保"]) > SAFE_KEEP:
             # Past the first few, a 保 far below the user only wastes the score: stop at `safe_span` times
             # the user's rank.
@@ -496,10 +513,12 @@ class Ladder:
         return arrays
 
     def _found_rows(
-        self, rows: list[Estimate], user_log: float, n: int, pool: int, lined: Collection[Any] = (),
+        self, rows: list[Estimate], user_rank: int, n: int, pool: int, lined: Collection[Any] = (),
         private: Callable[[int], bool] | None = None, one_per_school: bool = False,
     ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int], dict[str, set[int]]]:
         p = self.params
+        user_log = math.log(max(user_rank, 1))
+        cap = p.latest_cap
         found: dict[str, list[tuple[Estimate, float]]] = {t: [] for t in TIERS}
         totals = dict.fromkeys(TIERS, 0)
         years: dict[str, set[int]] = {t: set() for t in TIERS}
@@ -508,12 +527,15 @@ class Ladder:
         seen: dict[str, set[tuple[int, str | None]]] = {t: set() for t in TIERS}
         for e in rows:
             z = (user_log - e[3]) / e[4]  # mean, sigma (tuple indexing: this loop runs over every unit)
-            if z > safe_z and lined and e[8] and ((id(e) if one_per_school else (e[0], e[1], e[2])) in lined):
+            at_line = bool(lined) and e[8] and ((id(e) if one_per_school else (e[0], e[1], e[2])) in lined)
+            if z > safe_z and at_line:
                 tier = "保"  # filled at the batch line, and the user is well above it
             elif z > reach_z:
                 continue
             else:
                 tier = "保" if z <= safe_z else "稳" if z <= match_z else "冲"
+                if cap and tier != "冲" and not at_line and latest_rank(e) < user_rank:
+                    tier = "冲"  # its own latest cutoff turned this rank down
                 if tier == "保" and not e[8]:  # verified
                     continue  # an unverified history never vouches for a safe choice
             if one_per_school:
@@ -594,6 +616,7 @@ class _Arrays(NamedTuple):
     expected: np.ndarray
     school: np.ndarray  # one code per (school, campus)
     years: np.ndarray  # the years each unit rests on, as bits (1 << (year - YEAR_BASE))
+    latest: np.ndarray  # the unit's own latest cutoff rank (latest_rank)
 
 
 YEAR_BASE = 2000  # years as bits: 2000-2062 fit an int64
@@ -609,20 +632,22 @@ def _arrays(rows: list[Estimate]) -> _Arrays:
                    np.array([e.verified for e in rows], dtype=bool),
                    np.array([e.expected_rank for e in rows], dtype=np.int64),
                    np.array([codes.setdefault((e.school_id, e.campus), len(codes)) for e in rows], dtype=np.int64),
-                   np.array([_year_bits(e) for e in rows], dtype=np.int64))
+                   np.array([_year_bits(e) for e in rows], dtype=np.int64),
+                   np.array([latest_rank(e) for e in rows], dtype=np.int64))
 
 
 def _found_schools(
-    rows: list[Estimate], a: _Arrays, user_log: float, n: int, pool: int, p: Params,
+    rows: list[Estimate], a: _Arrays, user_rank: int, n: int, pool: int, p: Params,
     private: Callable[[int], bool] | None = None,
 ) -> tuple[dict[str, list[tuple[Estimate, float]]], dict[str, int], dict[str, set[int]]]:
     """`Ladder._found` with one entry per school and tier, over columns: in 稳 and 保 each school's first unit
     (rows come best first: its hardest unit of the tier), in 冲 its last (its most attainable); totals count
     schools. 稳 and 保 keep the first `pool` schools (and ties with the last), then with `private` the first `n`
     公办 ones past them, so that the shown can mix 公办 and 民办."""
-    z = (user_log - a.mean) / a.sigma
-    masks = {"保": (z <= p.safe_z) & a.verified, "稳": (z > p.safe_z) & (z <= p.match_z),
-             "冲": (z > p.match_z) & (z <= p.reach_z)}
+    z = (math.log(max(user_rank, 1)) - a.mean) / a.sigma
+    fresh = a.latest >= user_rank if p.latest_cap else np.ones(len(z), dtype=bool)  # else at most 冲
+    masks = {"保": (z <= p.safe_z) & a.verified & fresh, "稳": (z > p.safe_z) & (z <= p.match_z) & fresh,
+             "冲": ((z > p.match_z) & (z <= p.reach_z)) | ((z <= p.match_z) & ~fresh)}
     found: dict[str, list[tuple[Estimate, float]]] = {}
     totals: dict[str, int] = {}
     years: dict[str, set[int]] = {}
@@ -774,9 +799,3 @@ def _point(c: Cutoff, factor: float) -> YearPoint:
     assert c.min_rank is not None
     return YearPoint(c.year, c.track, c.batch, c.min_score, c.min_rank, c.rank_source,
                      max(1, round(c.min_rank * factor)), c.verified)
-
-
-def equivalent_tracks(track: str) -> tuple[str, ...]:
-    """Tracks whose history compares with `track` as a share of the cohort (across a reform)."""
-    return {"物理类": ("物理类", "理科"), "理科": ("理科", "物理类"), "历史类": ("历史类", "文科"),
-            "文科": ("文科", "历史类"), "综合": ("综合",)}[track]

@@ -11,16 +11,7 @@ import functools
 import re
 from importlib import resources
 
-# A source's remark inside a major name: an opening bracket, 注/备注/说明 and a colon, up to the closing
-# bracket or the end (some files cut the remark off), or a remark about the catalogue code.
-_REMARK = re.compile(r"\s*[（(【\[]\s*(?:备注|注|说明|原专业代码)\s*[:：][^）)】\]]*(?:[）)】\]]|$)")
-_CODE_NOTE = re.compile(r"\s*[（(][^（）()]*原专业代码[^（）()]*(?:[）)]|$)")
-
-
-def clean_major(name: str) -> str:
-    """A major name without the source's remarks; the name itself when nothing is left."""
-    cleaned = _CODE_NOTE.sub("", _REMARK.sub("", name)).strip()
-    return cleaned or name
+from gaokao.majors import clean_major as clean_major  # re-exported: the bot's modules import it from here
 
 
 @functools.cache
@@ -57,9 +48,10 @@ def group_code(grp: str | None, school: str = "") -> str | None:
     m = _CODE_ONLY.fullmatch(text)
     if m and any(ch.isdigit() for ch in m.group(1)):
         return m.group(1)
-    m = _CODE_WORD.search(text)
-    if m:
-        return m.group(1) or m.group(2)
+    for m in _CODE_WORD.finditer(text):
+        code = m.group(1) or m.group(2)
+        if any(ch.isdigit() for ch in code):  # 不限I组, 物化II组: a name, not a code
+            return code
     m = _CODE_TAIL.search(text)
     if m and ("|" in text or "-" in text):
         return m.group(1)

@@ -1,94 +1,34 @@
 """The grain students apply at: a school's groups (院校专业组) or majors (专业+院校) in one province.
 
 A school's estimate (bot/core/advise.py) rests on its easiest ordinary entry over several years. Where the data
-has the school's group or major rows, each group (or major) becomes an estimate of its own: its latest cutoff,
-moved as the school's easiest entry is expected to move (bounded), with the school's spread. The school-level
-estimates and the back-test (which uses them) are unchanged.
+has the school's group or major rows, each group (or major) becomes an estimate of its own: its own latest cutoff,
+moved by the school only over a year the group's rows lack (`gap_shift`), with the school's spread. The
+school-level estimates and the back-test (which uses them) are unchanged.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import sys
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from bot.core.advise import Estimate, UnitKey
 from bot.core.store import SchoolUnits as SchoolUnits  # re-exported: where the placement code looks for it
 from bot.core.store import Unit as Unit
-from bot.core.store import UnitBlock, UnitRow
+from bot.core.store import UnitBlock
 from gaokao import regions
+from gaokao.regions import MAJOR_MODE as MAJOR_MODE  # re-exported: the answer engine looks for it here
 
-# Provinces where one 志愿 names a major at a school (DESIGN.md §3); elsewhere in the new gaokao, a group.
-MAJOR_MODE: frozenset[str] = frozenset({"浙江", "山东", "河北", "辽宁", "重庆"})
-QUALITY_ORDER = {"official": 0, "school": 1, "third-party": 2}
-DRIFT = 0.1  # the most a group's expected cutoff moves with its school's easiest entry (log rank: about ±10%)
+DRIFT = 0.1  # the most a group's cutoff is moved by its school's easiest entry over a year it lacks (log rank: ±10%)
 SHOWN = 5  # groups (majors) of a school placed when no major filter asks for all of them
-# A group code: "212专业组", "第03组", "(03)", "院校专业组 005603", "101 第101组", a bare "101"; never a year.
-_CODES = (re.compile(r"第\s*(\d{1,6})\s*(?:专业)?组"), re.compile(r"(?<!\d)(\d{1,6})\s*(?:专业)?组"),
-          re.compile(r"组\s*(\d{1,6})(?!\d)"), re.compile(r"[（(](\d{1,6})[)）]"), re.compile(r"^\s*(\d{1,6})(?!\d)"))
-_YEAR = re.compile(r"^20[0-3]\d$")
-_SUBJ = r"(?:思想政治|物理|化学|生物|历史|地理|政治|技术|物|化|生|史|地|政)"
-_NOISE = re.compile(rf"(?:{_SUBJ}(?:[+＋和/、]{_SUBJ})+|20[0-3]\d年?|普通类|普通批|本科批|本科|物理类|历史类|理科|文科|理工|文史|综合|平行志愿|专业组|院校|普通|"
-                    r"首选(?:物理|历史)|再选[^|｜\-]*|不限|选考[^|｜\-]*)|[\s|｜\-—_\\/,，;；:：]+")
 
 
 Match = Callable[[str], bool]
 
 
-def group_label(grp: str, school: str | None = None, province: str | None = None) -> tuple[str | None, str]:
-    """(code, short label) of a source's group text: '212专业组' -> ('212', '212组'); a label without a code
-    keeps its words without the school, province and track (大连理工大学-盘锦校区-云南-物理类-普通类 -> 盘锦校区)."""
-    for rx in _CODES:
-        m = rx.search(grp)
-        if m and not _YEAR.match(m.group(1)):
-            return m.group(1), f"{m.group(1)}组"
-    text = grp
-    for word in (school, province):
-        if word:
-            text = text.replace(word, "")
-    text = _NOISE.sub("", text).strip("()（）[]【】")
-    return None, text[:12]
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[^\u4e00-\u9fff]", "", text)
-
-
-def _best_quality(rows: list[UnitRow]) -> list[UnitRow]:
-    best = min(QUALITY_ORDER.get(r.quality, 3) for r in rows)
-    return [r for r in rows if QUALITY_ORDER.get(r.quality, 3) == best]
-
-
-def derive(rows: Iterable[UnitRow], province: str, names: Mapping[int, str] | None = None) -> dict[UnitKey, SchoolUnits]:
-    """Per (school, campus, batch level), its groups or majors of the latest year, hardest first, from the source's
-    group and major rows. Run by the ETL (etl/units.py) into `group_units`; the bot reads those (`build`)."""
-    by_key: dict[UnitKey, list[UnitRow]] = defaultdict(list)
-    for r in rows:
-        by_key[(r.school_id, r.campus, r.batch_level)].append(r)
-    out: dict[UnitKey, SchoolUnits] = {}
-    for key, rs in by_key.items():
-        year = max(r.year for r in rs)  # the latest of the comparable tracks (理科 2024, 物理类 2025)
-        rs = _best_quality([r for r in rs if r.year == year])
-        system = regions.track_system(province, year)
-        grouped = [r for r in rs if r.grp]
-        school = names.get(key[0]) if names else None
-        if system != "old" and province not in MAJOR_MODE and grouped:
-            units = _groups(grouped, year, school, province)
-            kind = "group"
-        else:
-            units = _majors(rs, year)
-            kind = "school" if system == "old" or province not in MAJOR_MODE else "major"
-        if units:
-            out[key] = SchoolUnits(year, kind, tuple(sorted(units, key=lambda u: u.min_rank)))
-    return out
-
-
 def build(blocks: Iterable[UnitBlock], province: str, names: Mapping[int, str] | None = None) -> dict[UnitKey, SchoolUnits]:
     """Per (school, campus, batch level), its groups or majors of its latest year among `blocks` (the ETL's
-    `group_units` as the store reads them, derived as `derive` does). `province` and `names` are not needed any
-    more: the ETL used them."""
+    `group_units` as the store reads them, derived by etl/units.py `derive`). `province` and `names` are not needed
+    any more: the ETL used them."""
     latest: dict[UnitKey, UnitBlock] = {}
     for b in blocks:
         key = (b.school_id, b.campus, b.batch_level)
@@ -96,44 +36,6 @@ def build(blocks: Iterable[UnitBlock], province: str, names: Mapping[int, str] |
         if got is None or b.year > got.year:
             latest[key] = b
     return {key: b.units for key, b in latest.items()}
-
-
-def _groups(rows: list[UnitRow], year: int, school: str | None, province: str) -> list[Unit]:
-    by_code: dict[str, list[UnitRow]] = defaultdict(list)
-    labels: dict[str, tuple[str | None, str]] = {}
-    for r in rows:
-        assert r.grp is not None
-        code, label = group_label(r.grp, school, province)
-        k = code.lstrip("0") or code if code else label
-        by_code[k].append(r)
-        labels.setdefault(k, (code, label))
-    out = []
-    for k, rs in by_code.items():
-        code, label = labels[k]
-        ranked = [r for r in rs if r.min_rank is not None]
-        head = [r for r in ranked if r.level == "group"]
-        anchor = max(head or ranked, key=lambda r: r.min_rank or 0, default=None)
-        if anchor is None or anchor.min_rank is None:
-            continue
-        listed = sorted((r for r in rs if r.level == "major" and r.major), key=lambda r: r.min_rank or 1 << 30)
-        majors = tuple(dict.fromkeys(r.major for r in listed if r.major))
-        if not label or (code is None and any(_plain(label) == _plain(m) for m in majors)):
-            label = majors[0] if majors else "专业组"  # a label that says nothing, or a group named after its major
-        out.append(Unit("group", code and sys.intern(code), sys.intern(label), majors, anchor.min_rank,
-                        anchor.min_score, anchor.rank_source, year))
-    return out
-
-
-def _majors(rows: list[UnitRow], year: int) -> list[Unit]:
-    best: dict[str, UnitRow] = {}
-    for r in rows:
-        if r.level != "major" or not r.major or r.min_rank is None:
-            continue
-        prev = best.get(r.major)
-        if prev is None or (r.min_rank or 0) > (prev.min_rank or 0):
-            best[r.major] = r
-    return [Unit("major", None, sys.intern(m), (), r.min_rank or 0, r.min_score, r.rank_source, year)
-            for m, r in best.items()]
 
 
 def names(u: Unit) -> tuple[str, ...]:
@@ -180,9 +82,7 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
             out.append(e._replace(span=su))
             continue
         # (asked for a field in an old 文理 year: what the student needs is the matching major's cutoff)
-        # How the school's easiest entry is expected to move from that year, bounded: a jump of the easiest entry
-        # (a weak major filled at the line one year) says little about the school's other groups.
-        drift = min(DRIFT, max(-DRIFT, e.mean - log(su.lowest))) if su.lowest else 0.0
+        drift = gap_shift(e, su)
         chosen = su.units if match is not None else _spread(su.units, shown)
         for u in chosen:
             if match is not None:
@@ -193,6 +93,21 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
             mean = log(max(u.min_rank, 1)) + drift
             out.append(e._replace(mean=mean, expected_rank=max(1, round(math.exp(mean))), unit=u, span=su))
     return out
+
+
+def gap_shift(e: Estimate, su: SchoolUnits) -> float:
+    """How far (log rank) a group's own latest cutoff is moved to stand for the school's latest year.
+
+    A unit is placed by its own cutoff: its latest year decides, as a school with one year of data is placed by that
+    year. Only when the units are a year older than the school's latest cutoff does the school fill the gap: its
+    easiest entry's move from the units' year to its latest, bounded by DRIFT (a jump of the easiest entry, a weak
+    major filled at the line one year, says little about the school's other groups). 0 when the units are of the
+    school's latest year: the school's trend never makes a group look easier than its own cutoff."""
+    latest = e.used[0]
+    if su.year >= latest.year or not su.lowest or not latest.min_rank:
+        return 0.0
+    then = next((c.min_rank for c in e.used if c.year == su.year and c.min_rank), su.lowest)
+    return min(DRIFT, max(-DRIFT, math.log(latest.min_rank) - math.log(then)))
 
 
 def easiest_note(province: str, year: int, grouped: bool, some_without: bool) -> str | None:

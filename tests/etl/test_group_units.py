@@ -6,11 +6,11 @@ from pathlib import Path
 
 import duckdb
 
-from bot.core.advise import equivalent_tracks
-from bot.core.majors import clean_major
-from bot.core.store import Store, UnitRow
-from bot.core.units import build, derive
-from etl.units import UNIT_ROWS_SQL, build_group_units
+from bot.core.store import Store
+from bot.core.units import build
+from etl.units import UNIT_ROWS_SQL, UnitRow, build_group_units, derive
+from gaokao.majors import clean_major
+from gaokao.regions import equivalent_tracks
 from tests.tinydb import make_tiny_db
 
 
@@ -18,13 +18,13 @@ def _add_rows(path: Path) -> None:
     """Rows of one school in 2025: 物理类 ones (its latest cutoff year), a 理科 one (after its 理科 cutoffs: left
     out), and a group row later than any cutoff (left out)."""
     con = duckdb.connect(str(path))
-    for track, grp, major, rank in (("理科", "301专业组", "数学类", 300), ("物理类", "301专业组", "物理学", 310),
-                                    ("物理类", "302专业组", "化学", 320)):
+    for track, grp, major, rank in (("理科", "第301组", "数学类", 300), ("物理类", "第301组", "物理学", 310),
+                                    ("物理类", "第302组", "化学", 320)):
         con.execute("""INSERT INTO admissions VALUES ('河南', 2025, ?, '本科批', '本科', '本科批', 'first', 3, 'x', NULL,
                        ?, ?, 'major', 'ordinary', NULL, NULL, ?, 'published', NULL, 'official', NULL, 'tiny')""",
                     [track, grp, major, rank])
     con.execute("""INSERT INTO admissions VALUES ('河南', 2027, '物理类', '本科批', '本科', '本科批', 'first', 3, 'x', NULL,
-                   '999专业组', NULL, 'group', 'ordinary', NULL, NULL, 1, 'published', NULL, 'official', NULL, 'tiny')""")
+                   '第999组', NULL, 'group', 'ordinary', NULL, NULL, 1, 'published', NULL, 'official', NULL, 'tiny')""")
     build_group_units(con)
     con.close()
 
@@ -36,18 +36,32 @@ def test_group_units_are_what_the_rows_derive(tmp_path: Path) -> None:
     rows = [UnitRow(sid, campus, year, track, lb, level, grp, major and clean_major(major), rank, score, source, q)
             for _, track, sid, campus, year, lb, level, grp, major, rank, score, source, q in con.execute(UNIT_ROWS_SQL)
             .fetchall()]
-    names = dict(con.execute("SELECT school_id, name FROM schools").fetchall())
     con.close()
     store = Store(path)
     try:
         for track in ("物理类", "理科", "历史类", "文科"):
             tracks = equivalent_tracks(track)
             for year in (2024, 2025, 2026):
-                want = derive([r for r in rows if r.track in tracks and r.year <= year], "河南", names)
-                got = build([b for t in tracks for b in store.unit_rows("河南", t) if b.year <= year], "河南", names)
+                want = derive([r for r in rows if r.track in tracks and r.year <= year], "河南")
+                got = build([b for t in tracks for b in store.unit_rows("河南", t) if b.year <= year], "河南")
                 assert got == want, (track, year)
         merged = build([b for t in ("物理类", "理科") for b in store.unit_rows("河南", t)], "河南")[(3, None, "本科")]
         assert [(u.code, u.majors) for u in merged.units] == [("301", ("物理学",)), ("302", ("化学",)),
                                                               ("201", ("软件工程", "学前教育(师范)"))]
     finally:
         store.close()
+
+
+def test_groups_are_read_from_the_normal_form_of_their_labels() -> None:
+    def row(grp: str, major: str, rank: int) -> UnitRow:
+        return UnitRow(1, None, 2025, "物理类", "本科", "major", grp, major, rank, None, "published", "official")
+
+    rows = [row("第2组", "数学类", 900), row("第0A2组", "化学类", 1000), row("第30组 理工组", "电气类", 1100),
+            row("第30组", "自动化类", 1200), row("物理+化学组(苏州医学院)", "临床医学", 500),
+            row("物理+化学组(苏州医学院)(I)", "口腔医学", 450), row("护理学组", "护理学", 3000)]
+    units = derive(rows, "江苏")[(1, None, "本科")].units
+    assert [(u.code, u.name, u.majors) for u in units] == [
+        (None, "物理+化学组(苏州医学院)(I)", ("口腔医学",)), (None, "物理+化学组(苏州医学院)", ("临床医学",)),
+        ("2", "2组", ("数学类",)), ("0A2", "0A2组", ("化学类",)), ("30", "30组", ("电气类", "自动化类")),
+        (None, "护理学组", ("护理学",)),
+    ]

@@ -93,6 +93,10 @@ def test_params_overrides() -> None:
         parse_overrides(["nope=1"], Params())
     with pytest.raises(ValueError):
         parse_overrides(["safe_z=low"], Params())
+    assert parse_overrides(["latest_cap=False"], Params()).latest_cap is False
+    assert parse_overrides(["latest_cap=1"], Params(latest_cap=False)).latest_cap is True
+    with pytest.raises(ValueError):
+        parse_overrides(["latest_cap=maybe"], Params())
 
 
 def test_command_writes_the_report(tiny_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

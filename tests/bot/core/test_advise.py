@@ -87,6 +87,42 @@ def test_stale_schools_are_left_out() -> None:
     assert not any(rec.tiers.values())
 
 
+def test_a_school_known_only_from_three_years_back_is_left_out() -> None:
+    # 安徽 物理类 2026: 江苏大学's latest cutoff was 2023, nothing in 2024 or 2025 (it was listed in 稳)
+    for latest, kept in ((2023, False), (2024, True)):
+        hist = unit_history([cut(1, latest - 2, 35_000), cut(1, latest - 1, 30_000), cut(1, latest, 27_000)])
+        rec = recommend(hist, lambda y, t: None, user_rank=30_000, target_year=2026, target_cohort=None)
+        assert any(rec.tiers.values()) == kept, latest
+    old = Params(stale_years=3)  # as it was: placed on 2023 data alone
+    rec = recommend(unit_history([cut(1, 2023, 27_000)]), lambda y, t: None, 24_000, 2026, None, old)
+    assert [p.school_id for ps in rec.tiers.values() for p in ps] == [1]
+
+
+def test_a_latest_cutoff_above_the_user_is_at_most_a_reach() -> None:
+    # 东北电力大学 in 海南: ranks 6,990, 6,368, 4,963 (2023–2025) are expected near 5,460 in 2026; a user at 5,351
+    # would be 稳 by the bands, but the school turned 5,351 down in 2025.
+    hist = unit_history([cut(1, 2023, 6990), cut(1, 2024, 6368), cut(1, 2025, 4963), cut(2, 2025, 9000)])
+    (e, _) = estimate(hist, lambda y, t: None, 2026, None)
+    assert e.expected_rank > 5351  # by its trend, easier than the user's rank
+    lad = Ladder(estimate(hist, lambda y, t: None, 2026, None), 2026)
+    tiers = {p.school_id: p.tier for p in lad.place(5351).tiers["冲"] + lad.place(5351).tiers["稳"]}
+    assert tiers[1] == "冲"
+    assert {p.tier for p in lad.chances(5351, 1)} == {"冲"}
+    assert {p.tier for p in lad.chances(4963, 1)} == {"稳"}  # its latest cutoff admitted 4,963
+    off = Ladder(estimate(hist, lambda y, t: None, 2026, None), 2026, Params(latest_cap=False))
+    assert [p.school_id for p in off.place(5351).tiers["稳"]] == [1]  # by the bands alone
+
+
+def test_a_school_that_filled_at_the_line_stays_safe_above_its_latest_cutoff() -> None:
+    # its cutoffs sat at the batch line: a user 100 points above the line is 保 even past its latest cutoff rank
+    hist = unit_history([cut(1, 2024, 9000), cut(1, 2025, 8000), cut(2, 2025, 30_000)])
+    est = estimate(hist, lambda y, t: None, 2026, None)
+    lad = Ladder(est, 2026, line_units=lambda level, es: {(1, None, "本科"): 5.0})
+    rec = lad.place(8500, margins={"本科": 100.0})
+    assert [(p.school_id, p.at_line) for p in rec.tiers["保"] if p.school_id == 1] == [(1, True)]
+    assert 1 not in {p.school_id for p in lad.place(8500).tiers["稳"] + lad.place(8500).tiers["保"]}
+
+
 def test_tier_bands_are_ordered() -> None:
     p = Params()
     assert tier_of(p.safe_z - 0.01, p) == "保"

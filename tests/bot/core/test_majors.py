@@ -107,6 +107,9 @@ def test_no_source_remark_reaches_the_user(engine: Engine) -> None:
     ("华中科技大学第06组", "06"), ("D-5-江西理工大学(02)", "02"),
     ("中南大学-湖南-物理类-本科普通类-临床医学（八年制）", None), ("北京师范大学|普通类|历史类|不限", None),
     ("本科批平行志愿", None), ("3603-2-本科二批-理工-统招-0--", None), (None, None),
+    # the ETL's normal form (gaokao/groups.py): letters in a code, or a group known by its name only
+    ("第Z01组", "Z01"), ("第0A2组", "0A2"), ("第30组 理工组", "30"), ("不限I组", None), ("物化II组", None),
+    ("物理+化学组(苏州医学院)(I)", None),
 ])
 def test_group_code_is_a_code_or_nothing(raw: str | None, code: str | None) -> None:
     assert group_code(raw, "华中科技大学") == code
