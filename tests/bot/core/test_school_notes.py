@@ -112,6 +112,10 @@ def test_school_major_compare_and_lines_notes_are_codes_with_a_text(engine: Engi
             assert note_text(n), (a.query["text"], n)
             said.add(n.code)
         assert all(render(a)), a.query["text"]
+        d = a.to_dict()  # the JSON: each note as text, and under note_codes as its code (none for the foreign)
+        assert d["notes"] == texts(a.notes), a.query["text"]
+        assert [c is None for c in d["note_codes"]["notes"]] == [n in foreign for n in a.notes], a.query["text"]
+        assert (d["note_codes"]["problem"] is None) == (a.problem is None or a.problem in foreign), a.query["text"]
     # the answers above reach every sentence of these answers
     assert said >= {"school.read-as-local", "school.ambiguous", "school.not-found", "school.no-cutoffs",
                     "school.no-chance-data", "major.no-cutoffs", "major.not-in-province", "major.read-as",
