@@ -358,7 +358,8 @@ class Engine:
 
     # -- schools -------------------------------------------------------------------------
 
-    def _resolve(self, q: Query, want: int, notes: list[str] | None = None) -> tuple[list[int], list[str], str | None]:
+    def _resolve(self, q: Query, want: int, notes: list[Note | str] | None = None
+                 ) -> tuple[list[int], list[str], Note | None]:
         """School ids for the first `want` mentions, or candidates/problem when unclear. A short name shared by
         several schools (华师) is read as the one in the user's province when exactly one is, said in `notes`."""
         ids: list[int] = []
@@ -369,12 +370,13 @@ class Engine:
                 if len(local) == 1:
                     picked = local.pop()
                     if notes is not None:
-                        notes.append(f"“{m.span}”按{q.province}的{self.store.schools[picked].name}理解。")
+                        notes.append(note("school.read-as-local", span=m.span, province=q.province,
+                                          school=self.store.schools[picked].name))
             if isinstance(picked, list):
-                return [], picked, f"“{m.span}”可能指多所学校，请说全称："
+                return [], picked, note("school.ambiguous", span=m.span)
             ids.append(picked)
         if len(ids) < want:
-            return ids, [], "没有找到您说的学校，请检查校名（可用全称或常见简称）。"
+            return ids, [], note("school.not-found")
         return ids, [], None
 
     def compare(self, q: Query) -> Answer:
@@ -421,8 +423,8 @@ class Engine:
                 picks = self._ladder(prov, track_used, table.year).chances(rank, ids[0])
                 results = [self._result(p) for p in picks]
                 if not picks:
-                    notes.append(f"{self.store.schools[ids[0]].name}在{prov}{track_used}近年没有可用的普通批录取位次，"
-                                 "无法判断能否录取。")
+                    notes.append(note("school.no-chance-data", school=self.store.schools[ids[0]].name,
+                                      province=prov, track=track_used))
         # the track the placement used (it has said how the user's word was mapped), else the user's track mapped
         # here; without a track word, every track's lines are shown (a profile is not a placement)
         track = qd["track_used"] or (_track_used(q.track, q.province, q.year or 2025, notes)
@@ -436,14 +438,14 @@ class Engine:
         qd = _query_dict(q)
         notes = user_notes(q.notes)
         if q.province is None:
-            return LinesAnswer(intent="lines", query=qd, notes=notes, problem="请带上省份，例如“河南 2025 批次线”。")
+            return LinesAnswer(intent="lines", query=qd, notes=notes, problem=note("lines.no-province"))
         prov = q.province
         by_year = self.store.line_tracks(prov)
         if not by_year:
-            return LinesAnswer(intent="lines", query=qd, notes=notes, problem=f"暂无{prov}的批次线数据。")
+            return LinesAnswer(intent="lines", query=qd, notes=notes, problem=note("lines.no-data", province=prov))
         year = q.year if q.year in by_year else max(by_year)
         if q.year and q.year != year:
-            notes.append(f"没有{prov}{q.year}年的批次线，列出{year}年的。")
+            notes.append(note("lines.year-fallback", province=prov, asked=q.year, year=year))
         order = regions.tracks_for(prov, year)  # the province's own tracks that year first, in its order
         tracks = sorted(by_year[year], key=lambda t: order.index(t) if t in order else len(order))
         if q.track:
@@ -451,12 +453,12 @@ class Engine:
             if used in tracks:
                 tracks = [used]
             else:
-                notes.append(f"{prov}{year}年没有“{q.track}”的批次线，列出全部科类。")
+                notes.append(note("lines.no-track", province=prov, year=year, track=q.track))
         qd["year"] = year
         results = [{"year": year, "track": t, "batch": b, "score": score}
                    for t in tracks for b, score in self.store.control_lines(prov, year, t)]
         if any(r["batch"] == "本科批" for r in results):
-            notes.append("“本科批”线即本科最低控制线（该省本科不再分一本、二本）。")
+            notes.append(note("lines.benke-batch"))
         return LinesAnswer(intent="lines", query=qd, results=results, notes=notes)
 
     def major(self, q: Query) -> Answer:

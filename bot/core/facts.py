@@ -12,6 +12,7 @@ from typing import Any
 from bot.core import majors, places
 from bot.core.advise import WEAK_UNREACHED, WEAK_UNSAFE, Estimate, Recommendation, equivalent_tracks
 from bot.core.names import campus_base, resolve_major
+from bot.core.notes import Note, note
 from bot.core.store import Cutoff, SchoolProfile, ScoreTable, Store
 from gaokao.names import fold
 from gaokao.terms import SPECIAL_TYPE_LINE, Programme, Round, batch_level
@@ -423,10 +424,10 @@ def profile(store: Store, sid: int, prov: str | None, track: str | None, campus:
             cutoffs.append({"province": where, "track": trk, "batch": batch, "campus": label, "year": c.year,
                             "cutoff_rank": c.min_rank, "cutoff_score": c.min_score, "rank_source": c.rank_source,
                             "verified": c.verified})
-    notes = []
+    notes: list[Note] = []
     name = s.name + (f"({campus})" if campus else "")
     if where and not cutoffs:
-        notes.append(f"暂无{name}在{where}{track or ''}的普通批录取数据。")
+        notes.append(note("school.no-cutoffs", school=name, province=where, track=track))
     strengths = store.strengths(sid)
     return {
         "school": name,
@@ -463,13 +464,13 @@ def _strong(rows: list[Any]) -> dict[str, Any]:
     }
 
 
-def compare_notes(profiles: list[dict[str, Any]]) -> list[str]:
+def compare_notes(profiles: list[dict[str, Any]]) -> list[Note]:
     """Notes for a comparison: what is missing on either side."""
-    notes = []
+    notes: list[Note] = []
     for p in profiles:
         notes += p.pop("notes", [])
         if p["ranking"] is None:
-            notes.append(f"{p['school']}不在软科中国大学排名主榜中（或数据暂缺）。")
+            notes.append(note("compare.unranked", school=p["school"]))
     return notes
 
 
@@ -493,7 +494,7 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None, track:
     best, keys = _major_keys(store, sid, major_text)
     school = store.schools[sid].name
     home = store.schools[sid].province
-    notes: list[str] = []
+    notes: list[Note] = []
     rows = [r for key in keys for r in store.major_cutoffs(sid, key, first=prov)]
     rows = [r for r in rows if r.programme == Programme.ORDINARY and r.round == Round.FIRST] or rows
     if track and prov:
@@ -527,13 +528,13 @@ def major_info(store: Store, sid: int, major_text: str, prov: str | None, track:
     wide = [k for k in keys if k != major_text]  # the majors a field word covers besides itself
     name = best or (f"{major_text}（{'、'.join(wide[:4])}…）" if majors.expand(major_text) and wide else major_text)
     if not cutoffs:
-        notes.append(f"暂无{store.schools[sid].name}“{major_text}”专业的分专业录取数据，下面给出学校整体录取线。")
+        notes.append(note("major.no-cutoffs", school=school, major=major_text))
     elif prov and all(c["province"] != prov for c in cutoffs):
-        notes.append(f"暂无“{major_text}”专业在{prov}的分专业录取数据，下面列出其他省份的。")
+        notes.append(note("major.not-in-province", major=major_text, province=prov))
     if best and best != major_text and major_text not in best:
-        notes.append(f"按“{best}”查找（您写的是“{major_text}”）。")
+        notes.append(note("major.read-as", major=best, asked=major_text))
     if not standing:
-        notes.append(f"软科专业排名、学科评估和一流专业名单中没有找到“{major_text}”。")
+        notes.append(note("major.no-standing", major=major_text))
     provinces = sorted({str(c["province"]) for c in cutoffs})
     return {"name": name, "asked": major_text, "cutoffs": cutoffs, "standing": standing,
             "provinces": provinces, "notes": notes}
