@@ -11,7 +11,7 @@ from aiogram.types import BotCommand
 
 from bot.core.answer import Answer
 from bot.core.facts import FILTER_WORDS
-from bot.core.render import help_text
+from bot.core.render import help_text, note_text
 from bot.telegram.keyboards import FILTER_CODES, DetailCb, StandCb, TierCb
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -119,7 +119,7 @@ def inline_title(answer: Answer) -> str:
     """A one-line title for an inline result."""
     q = answer.query
     if answer.problem:
-        return "无法回答：" + answer.problem[:40]
+        return "无法回答：" + note_text(answer.problem)[:40]
     if answer.intent in ("rank", "score"):
         t = q.get("totals", {})
         return f"{q['province']}{q['track_used']} 位次{q['rank']:,}：冲{t.get('冲', 0)} 稳{t.get('稳', 0)} 保{t.get('保', 0)}"
