@@ -319,10 +319,6 @@ def reach_notes(
     for d in thin:
         notes.append(depth_note(prov, track, d))
         brief.append(notes[-1])
-    nxt = next_step(rec, have, filters, margins or {})
-    if nxt is not None:
-        notes.append(nxt)
-        brief.append(nxt)
     if rec.years_used:
         notes.append(note("reach.years", years=sorted(rec.years_used), target_year=rec.target_year, scaled=rec.scaled))
         if rec.scaled:
@@ -346,6 +342,11 @@ def reach_notes(
         brief.append(notes[-1])
     elif rec.safe_fallback:
         notes.append(note("reach.safe-fallback", levels=fallback))
+    private = sum(1 for p in rec.tiers["保"] if (s := store.schools.get(p.school_id)) is not None and s.nature == "民办")
+    step = next_step(rec, have, filters, margins or {}, private)  # after what 保 is, what to do about it
+    if step is not None:
+        notes.append(step)
+        brief.append(step)
     if rec.derived_share > 0:
         notes.append(note("reach.derived", share=rec.derived_share))
         brief.append(notes[-1])
@@ -372,10 +373,11 @@ def reach_notes(
 
 
 def next_step(rec: Recommendation, have: dict[str, set[int]], filters: Sequence[str],
-              margins: dict[str, float]) -> Note | None:
+              margins: dict[str, float], private: int = 0) -> Note | None:
     """What to do when 保 is weak or thin (fewer than SAFE_FEW schools). With filters: drop them (unless the weak or
     missing 保's note says so already). Without: add 专科 schools, when the list has none, the user clears the 专科
-    line and the data has 专科 schools. None when the facts support neither, or when nothing was found at all."""
+    line and the data has 专科 schools. `private`: how many of the listed 保 are 民办. None when the facts support
+    neither, or when nothing was found at all."""
     if not any(rec.tiers.values()):
         return None
     count = rec.totals.get("保", len(rec.tiers["保"]))
@@ -387,11 +389,12 @@ def next_step(rec: Recommendation, have: dict[str, set[int]], filters: Sequence[
         if weak or not count:
             return None
         return note("reach.next-step", count=count, weak=False, levels=levels, zhuanke_margin=None,
-                    filters=list(filters), province=None)
+                    filters=list(filters), province=None, private=private)
     zk = margins.get("专科")
     if zk is None or zk < 0 or "专科" in rec.levels + rec.safe_fallback or not have.get("专科"):
         return None
-    return note("reach.next-step", count=count, weak=weak, levels=levels, zhuanke_margin=zk, filters=[], province=None)
+    return note("reach.next-step", count=count, weak=weak, levels=levels, zhuanke_margin=zk, filters=[], province=None,
+                private=private)
 
 
 def profile(store: Store, sid: int, prov: str | None, track: str | None, campus: str | None = None,

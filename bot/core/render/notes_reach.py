@@ -112,22 +112,30 @@ def _easiest(province: str, grouped: bool, by_major: bool) -> str:
     return f"{province}按{unit}录取，各{unit}录取线不同；暂无分{unit}数据，所列位次是各校最容易进的{unit}。"
 
 
+def _private(count: int, private: int) -> str:
+    """"（民办）" when the 保 listed are 民办 (the list shows them all: `count` of them)."""
+    if not private or private > count:
+        return ""
+    return "（民办）" if private == count == 1 else "（均为民办）" if private == count else f"（其中{private}所民办）"
+
+
 def _next_step(count: int, weak: bool, levels: Sequence[str], zhuanke_margin: float | None,
-               filters: Sequence[str], province: str | None) -> str:
+               filters: Sequence[str], province: str | None, private: int = 0) -> str:
     """What to do when 保 is weak or thin: drop the filters, or add 专科 schools (the user clears the 专科 line)."""
     if zhuanke_margin is None:
-        return f"在{scope(filters, province)}院校中，按现有数据只有{count}所可作“保”：去掉筛选条件可以看到更多保底学校。"
-    have = f"只有{count}所可作“保”" if count and not weak else "没有稳妥的“保”"
+        return (f"在{scope(filters, province)}院校中，按现有数据只有{count}所可作“保”{_private(count, private)}："
+                "去掉筛选条件可以看到更多保底学校。")
+    have = f"只有{count}所可作“保”{_private(count, private)}" if count and not weak else "没有稳妥的“保”"
     return (f"{'、'.join(levels)}院校里按现有数据{have}：您的分数高于专科批线{zhuanke_margin:g}分，"
             "可以再填几所专科院校兜底。")
 
 
 def _next_step_short(count: int, weak: bool, levels: Sequence[str], zhuanke_margin: float | None,
-                     filters: Sequence[str], province: str | None) -> str:
+                     filters: Sequence[str], province: str | None, private: int = 0) -> str:
     if zhuanke_margin is None:
-        return f"“保”只有{count}所，去掉筛选条件可看到更多"
+        return f"“保”只有{count}所{_private(count, private)}，去掉筛选条件可看到更多"
     if count and not weak:
-        return f"{'、'.join(levels)}“保”只有{count}所，可加填专科院校兜底"
+        return f"{'、'.join(levels)}“保”只有{count}所{_private(count, private)}，可加填专科院校兜底"
     return f"可加填专科院校兜底（高出专科批线{zhuanke_margin:g}分）"
 
 
