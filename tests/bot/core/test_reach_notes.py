@@ -12,7 +12,7 @@ from bot.core import facts
 from bot.core.advise import WEAK_UNREACHED, WEAK_UNSAFE, Pick, Recommendation, YearPoint
 from bot.core.answer import Engine
 from bot.core.answers import HelpAnswer, ReachAnswer
-from bot.core.notes import Note
+from bot.core.notes import Note, note
 from bot.core.render import notes_reach, render
 from bot.core.render.notes import SHORT, TEXT, brief_text, note_text
 
@@ -71,9 +71,33 @@ def test_rank_and_help_answers_hold_only_note_codes_with_a_text(answers: list[An
     assert len(seen) >= 25, sorted(seen)
 
 
-def test_the_catalogue_says_every_rank_code_and_only_its_own() -> None:
+# notes the tiny database's messages do not reach, with facts as the engine gives them
+SAMPLES = [
+    note("reach.no-rank"), note("reach.no-table", province="河南", track="物理类"),
+    note("reach.no-track", province="河南", track="体育类"), note("reach.score-and-rank", score=600.0, rank=5000),
+    note("reach.track-default-compare", track="物理类"),
+    note("reach.place-full", province="江苏", track="物理类", rank=900, year=2026, full_year=2024, full_size=1001,
+         full_score=250),
+    note("reach.at-line", count=2, tolerance=5.0), note("reach.level-stale", province="河南", track="物理类",
+                                                        level="专科", last=2023, latest=2025),
+    note("reach.safe-fallback", levels=["专科"]), note("reach.derived", share=0.31), note("reach.unverified"),
+    note("reach.safe-unreached", filters=["public"], province="河南", fallback=["专科"]),
+    note("reach.safe-unsafe", filters=[], province="河南", fallback=[]),
+    note("reach.safe-missing-data", filters=["home"], province="河南"),
+    note("reach.safe-none", filters=[], province="河南"),
+]
+
+
+def test_the_catalogue_says_every_rank_code_and_only_its_own(answers: list[Any]) -> None:
     assert all(c.startswith(("reach.", "help.")) for c in notes_reach.TEXT)
     assert set(notes_reach.SHORT) <= set(notes_reach.TEXT) and set(SHORT) >= set(notes_reach.SHORT)
+    said = {n.code for a in answers for n in _items(a)} | {n.code for n in SAMPLES}
+    assert set(notes_reach.TEXT) <= said, set(notes_reach.TEXT) - said  # every code is said by a test here
+    for n in SAMPLES:
+        assert note_text(n).endswith("。") and not re.search(r"[{}]|None", note_text(n)), n
+        assert brief_text(n) and not re.search(r"[{}]|None", brief_text(n)), n
+    assert note_text(SAMPLES[-4]) == ("在公办院校中，往年没有哪所学校的最低录取位次低到您的位次；“保”里列的是往年位次最接近的一所"
+                                      "（专科院校），并不稳妥。去掉筛选条件可以看到更稳妥的学校。")
 
 
 def test_a_stated_score_is_not_repeated_in_the_short_answer(engine: Engine) -> None:
