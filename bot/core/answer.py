@@ -93,15 +93,12 @@ class Engine:
             return self.school(q)
         if q.intent == "lines":
             return self.lines(q)
-        problem = None
+        problem: Note | None = None
         bad = [n.partition(": ")[2] for n in q.notes if n.startswith("bad-number: ")]
         if bad:  # "-5000", "1e308": say why it is not used, and what works
-            problem = (f"“{bad[0]}”不能是位次或分数：位次是从1开始的正整数，分数是0到750（海南900）之间的数。"
-                       "请这样写：“河南 理科 位次4.5万”或“河南 理科 580分”。")
+            problem = note("help.bad-number", arg=bad[0])
         elif "no-rank-or-score" in q.notes:  # a province or track, but no usable number
-            said = " ".join(x for x in (q.province, q.track) if x)
-            problem = (f"看到了“{said}”，但没有看出您的位次或分数。位次直接写数字（如“447200”“位次4.5万”），"
-                       "分数带上“分”（如“580分”）。")
+            problem = note("help.no-rank-or-score", province=q.province, track=q.track)
         notes = user_notes([n for n in q.notes if not (bad and n.startswith("bad-number: "))])
         return HelpAnswer(intent="help", query=_query_dict(q), notes=notes, problem=problem)
 
@@ -110,41 +107,40 @@ class Engine:
     def reach(self, q: Query) -> Answer:
         """冲/稳/保 for a rank or a score."""
         qd = _query_dict(q)
-        notes: list[str] = user_notes(q.notes)
+        notes: list[Note | str] = user_notes(q.notes)
         pos = self._position(q, qd, notes)
-        if isinstance(pos, str):
+        if isinstance(pos, Note):
             return ReachAnswer(intent=q.intent, query=qd, notes=notes, problem=pos)
         prov, track_used, table, rank = pos
         score = q.score if q.rank is None else None  # a stated rank wins over a stated score (see _position)
         # what the user wrote, less the score conversion the placement line states
-        brief = [n for n in notes if score is None or not n.startswith(f"{score:g}分按")]
-        placement = facts.placement(self.store, prov, track_used, table, rank, score)
+        brief = [n for n in notes if not (isinstance(n, Note) and n.code == "reach.score-rank")]
+        placement: list[Note | str] = list(facts.placement(self.store, prov, track_used, table, rank, score))
         keep = facts.school_filter(self.store, q.filters, prov)
-        scope = facts.filter_scope(q.filters, prov)
         qd["filters"] = list(q.filters)
         if q.filters:
-            notes.append(f"只列{scope}院校。")
-            brief.append(f"只列{scope}院校")
+            notes.append(note("reach.filter", filters=list(q.filters), province=prov))
+            brief.append(notes[-1])
         n0 = len(notes)
         ladder, grain = self._grain(prov, track_used, table.year, q.major, qd, notes)
-        brief += [n.rstrip("。") for n in notes[n0:]]  # the major filter, or why it could not be applied
+        brief += notes[n0:]  # the major filter, or why it could not be applied
         rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params,
                         ladder=ladder, keep=keep, one_per_school=grain)
         if rec.levels == ("本科",):
-            notes.append("位次在本科线以上，只列本科院校" + ("（保底除外）。" if rec.safe_fallback else "。"))
+            notes.append(note("reach.benke-only", fallback=bool(rec.safe_fallback)))
         margins = facts.user_margins(self.store, prov, track_used, table, rank)
         levels = dict.fromkeys(rec.levels + rec.safe_fallback)
         depths = [facts.depth(self._depth_index(prov, track_used, lv), lv, rank, table.year)
                   for lv in levels if margins.get(lv, 0.0) >= 0]  # levels whose line the user clears
-        more, short = facts.reach_notes(self.store, prov, track_used, rec, self._coverage(prov, track_used), scope,
-                                        depths, self.params.line_tolerance)
+        more, short = facts.reach_notes(self.store, prov, track_used, rec, self._coverage(prov, track_used), q.filters,
+                                        depths, self.params.line_tolerance, margins)
         notes += more
         brief += short
         results = [self._result(p) for tier in ("冲", "稳", "保") for p in rec.tiers[tier]]
-        note = units.easiest_note(prov, table.year, grain, any(p.span is None for v in rec.tiers.values() for p in v))
-        if note:
-            notes.append(note)
-            brief.append(note.rstrip("。"))
+        easiest = units.easiest_note(prov, table.year, grain, any(p.span is None for v in rec.tiers.values() for p in v))
+        if easiest:
+            notes.append(easiest)
+            brief.append(easiest)
         qd["totals"] = rec.totals
         qd["weak_safe"] = rec.weak_safe
         qd["safe_levels"] = list(rec.safe_fallback or rec.levels)
@@ -155,7 +151,7 @@ class Engine:
         return ReachAnswer(intent=q.intent, query=qd, results=results, notes=notes, brief=brief, placement=placement)
 
     def _grain(self, prov: str, track: str, year: int, field: str | None, qd: dict[str, Any],
-               notes: list[str]) -> tuple[Ladder, bool]:
+               notes: list[Note | str]) -> tuple[Ladder, bool]:
         """The ladder the list is drawn from: each school's groups (majors) where the data has them, only those
         teaching `field` when the user named one; the school-level ladder, said so, when no group data matches.
         The flag: the ladder holds several units of a school."""
@@ -166,18 +162,16 @@ class Engine:
         lad = self._unit_ladder(prov, track, year, field)
         if lad is not None:
             if field:
-                words = majors.field_words(field)
-                notes.append(f"只列有“{field}”相关专业（{'、'.join(words[:3])}{'等' if len(words) > 3 else ''}）的"
-                             f"{'专业' if prov in units.MAJOR_MODE else '专业组'}或学校。")
+                notes.append(note("reach.major-filter", field=field, words=list(majors.field_words(field)),
+                                  by_major=prov in units.MAJOR_MODE))
             return lad, True
         if field:
             qd["filters"].remove(f"major:{field}")
             have = self._unit_ladder(prov, track, year, None) is not None
             listed = any(u.majors or u.kind != "group" for su in self._school_units(prov, track, year).values()
                          for u in su.units)
-            why = ("暂无分专业组（专业）的录取数据" if not have else f"的专业组（专业）数据里没有与“{field}”相关的专业"
-                   if listed else "的专业组数据没有列出组内专业")
-            notes.append(f"{prov}{track}{why}，无法按“{field}”筛选；下面是不分专业的学校列表。")
+            why = "no-units" if not have else "no-match" if listed else "no-majors"
+            notes.append(note("reach.major-unfiltered", province=prov, track=track, field=field, why=why))
             fallback = self._unit_ladder(prov, track, year, None)
             if fallback is not None:
                 return fallback, True
@@ -214,43 +208,42 @@ class Engine:
                 self._unit_ladders[key] = lad
         return lad
 
-    def _position(self, q: Query, qd: dict[str, Any], notes: list[str]) -> tuple[str, str, ScoreTable, int] | str:
-        """Where the user stands (province, track used, score table, rank), or what is missing to say."""
+    def _position(self, q: Query, qd: dict[str, Any], notes: list[Note | str]
+                  ) -> tuple[str, str, ScoreTable, int] | Note:
+        """Where the user stands (province, track used, score table, rank), or what is missing, as a note."""
         if q.province is None:
             if any(w in q.text for w in ("香港", "澳门", "台湾")):
-                return "港澳台考生一般参加港澳台联招，不在这里的分省高考数据里；如果您在内地某省参加高考，请带上那个省份。"
-            return "没有看出您是哪个省份的考生，请带上省份，例如“河南 理科 447200”。"
+                return note("reach.hmt")
+            return note("reach.no-province")
         prov = q.province
         years = self.store.table_years(prov)
         if not years:
-            return f"暂无{prov}的一分一段表和院校录取数据，无法换算位次。"
+            return note("reach.no-data", province=prov)
         latest = max(y for ys in years.values() for y in ys)
         track_used = _track_used(q.track, prov, q.year or latest, notes)
         qd["track_used"] = track_used
         if track_used is None:
-            return f"{prov}没有“{q.track}”这个科类，请说明物理类/历史类或理科/文科。"
+            return note("reach.no-track", province=prov, track=q.track)
         table = self.store.table(prov, track_used, q.year) or self.store.table(prov, track_used)
         if table is None:
-            return f"暂无{prov}{track_used}的一分一段表。"
+            return note("reach.no-table", province=prov, track=track_used)
         if q.year and q.year != table.year:
-            notes.append(f"没有{q.year}年{prov}{track_used}的一分一段表，按{table.year}年计算。")
+            notes.append(note("reach.table-year", year=q.year, province=prov, track=track_used, table_year=table.year))
         rank = q.rank
         if rank is not None and q.score is not None:  # both stated: the rank wins; say so when the score disagrees
             notes += _score_disagrees(q.score, rank, table, prov, track_used)
         if rank is None and q.score is not None:
             converted = self._rank_of_score(prov, track_used, table, q.score, notes)
-            if isinstance(converted, str):
+            if isinstance(converted, Note):
                 return converted
             table, rank = converted
         if rank is None:
-            return "没有看出您的位次或分数，请写成“河南 理科 447200”或“河南 理科 580分”。"
+            return note("reach.no-rank")
         if rank > table.size and not table.truncated:
-            return (f"位次{rank:,}超过{table.year}年{prov}{track_used}的考生总数{table.size:,}（一分一段表的最后一名，"
-                    f"{table.low}分），不是该年{prov}{track_used}考生能有的位次，所以既换算不出分数，也排不出冲/稳/保。"
-                    f"请核对位次（在1到{table.size:,}之间；往年的位次请写明年份），例如“{prov} {track_used} 位次{_example_rank(table.size)}”。")
+            return note("reach.rank-beyond-cohort", rank=rank, year=table.year, province=prov, track=track_used,
+                        size=table.size, low=table.low)
         if rank > table.size:
-            notes.append(f"您的位次在{table.year}年一分一段表最后一名（位次{table.size:,}）之后：下面的冲/稳/保只按往年录取"
-                         "位次直接比较，没有换算分数。")
+            notes.append(note("reach.rank-beyond-table", year=table.year, size=table.size))
         qd["rank"] = rank
         qd["score"] = q.score
         qd["table_year"] = table.year
@@ -259,24 +252,24 @@ class Engine:
         return prov, track_used, table, rank
 
     def _rank_of_score(self, prov: str, track: str, table: ScoreTable, score: float,
-                       notes: list[str]) -> tuple[ScoreTable, int] | str:
-        """The table and rank a score converts to, or why it cannot be: a score below a table's lowest score
-        uses an earlier full table, named as such, and is never placed at the table's end."""
-        where = f"{table.year}年{prov}{track}一分一段表"
+                       notes: list[Note | str]) -> tuple[ScoreTable, int] | Note:
+        """The table and rank a score converts to, or why it cannot be (a note): a score below a table's lowest
+        score uses an earlier full table, named as such, and is never placed at the table's end."""
+        where = {"score": score, "year": table.year, "province": prov, "track": track}
         if score < table.low:
             full = self.store.full_table(prov, track, table.year, score=score)
-            cut = f"{score:g}分低于{where}内的最低分{table.low}分（位次约{facts.wan(table.size)}之后）"
             if full is None:
-                return f"{cut}，{'该表只列到' + str(table.low) + '分，' if table.truncated else ''}没有覆盖这个分数的一分一段表，无法换算位次。"
+                return note("reach.score-below-no-table", **where, low=table.low, size=table.size,
+                            truncated=table.truncated)
             rank = full.rank_of(score)
-            notes.append(f"{cut}，改按{full.year}年{prov}{track}的完整一分一段表换算：约合{full.year}年位次{rank:,}"
-                         f"（这是{full.year}年的表，不是{table.year}年的）。")
+            notes.append(note("reach.score-below", **where, low=table.low, size=table.size, full_year=full.year,
+                              rank=rank))
             return full, rank
         rank = table.rank_of(score)
         if score > table.high:
-            notes.append(f"{score:g}分高于{where}内的最高分{table.high}分，按最高分的位次{rank:,}计算（实际位次只会更靠前）。")
+            notes.append(note("reach.score-above", **where, high=table.high, rank=rank))
         else:
-            notes.append(f"{score:g}分按{where}约合位次{rank:,}。")
+            notes.append(note("reach.score-rank", **where, rank=rank))
         return table, rank
 
     def _ladder(self, prov: str, track: str, year: int) -> Ladder:
@@ -392,7 +385,7 @@ class Engine:
         track = _track_used(q.track, q.province, q.year or 2025, []) if q.province else None
         if q.province and (q.rank is not None or q.score is not None):
             pos = self._position(q, qd, notes)
-            if isinstance(pos, str):
+            if isinstance(pos, Note):
                 notes.append(pos)
             else:
                 _, track, table, rank = pos
@@ -416,7 +409,7 @@ class Engine:
         results: list[dict[str, Any]] = []
         if q.province and (q.rank is not None or q.score is not None):  # "…能上吉林大学吗": place it for the rank
             pos = self._position(q, qd, notes)
-            if isinstance(pos, str):
+            if isinstance(pos, Note):
                 notes.append(pos)
             else:
                 prov, track_used, table, rank = pos
@@ -519,31 +512,25 @@ def _pick(m: Mention) -> int | list[str]:
 DISAGREE = 0.2
 
 
-def _score_disagrees(score: float, rank: int, table: ScoreTable, prov: str, track: str) -> list[str]:
+def _score_disagrees(score: float, rank: int, table: ScoreTable, prov: str, track: str) -> list[Note]:
     """The note for a message that states both a score and a rank: the rank is used; when the score converts to a
     rank far from it (another year's rank, an estimated score), say so."""
     if not table.low <= score <= table.high:
-        return [f"您同时写了分数{score:g}分和位次{rank:,}，按位次计算。"]
+        return [note("reach.score-and-rank", score=score, rank=rank)]
     converted = table.rank_of(score)
     if abs(converted - rank) <= DISAGREE * rank:
         return []
-    return [f"您写的{score:g}分按{table.year}年{prov}{track}一分一段表约合位次{converted:,}，与您写的位次{rank:,}相差较大；"
-            "下面按您写的位次计算（如果位次是往年的或分数是估分，请以当年的位次为准）。"]
+    return [note("reach.score-disagrees", score=score, year=table.year, province=prov, track=track,
+                 converted=converted, rank=rank)]
 
 
-def _example_rank(size: int) -> str:
-    """A rank inside a cohort of `size`, written the way people write it (位次28万, 位次4,500)."""
-    half = size // 2
-    return f"{half // 10_000}万" if half >= 10_000 else f"{max(1, half):,}"
-
-
-def _track_note(province: str, year: int) -> str | None:
+def _track_note(province: str, year: int) -> Note | None:
     """For a comparison in a province without a track word: which track the figures are in."""
     used = regions.tracks_for(province, year)
-    return None if used == ("综合",) else f"没有说明科类，按{used[0]}比较；文科/历史类请在消息里写明。"
+    return None if used == ("综合",) else note("reach.track-default-compare", track=used[0])
 
 
-def _track_used(track: str | None, province: str | None, year: int, notes: list[str]) -> str | None:
+def _track_used(track: str | None, province: str | None, year: int, notes: list[Note | str]) -> str | None:
     """The track list the province uses that year, saying so when the user's word is mapped."""
     if province is None:
         return track
@@ -552,13 +539,13 @@ def _track_used(track: str | None, province: str | None, year: int, notes: list[
         if used == ("综合",):
             return "综合"
         default = used[0]
-        notes.append(f"没有说明科类，按{default}处理；文科/历史类请在消息里写明。")
+        notes.append(note("reach.track-default", track=default))
         return default
     mapped = regions.track_for_year(track, province, year)
     if mapped and mapped != track:
         reform = regions.reform(province)
-        since = f"（{province}自{reform[1]}年起实行新高考）" if reform else ""
-        notes.append(f"{track}按{mapped}处理{since}。")
+        notes.append(note("reach.track-mapped", track=track, used=mapped, province=province,
+                          reform_year=reform[1] if reform else None))
     return mapped
 
 

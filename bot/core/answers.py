@@ -31,7 +31,8 @@ class Answer:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (a copy): notes as text and, under `note_codes`, as codes."""
-        from bot.core.render.notes import note_text  # render imports these types: import it when used
+        # render imports these types: import it when used
+        from bot.core.render.notes import brief_text, note_text
 
         out = {"intent": self.intent, "query": _plain(self.query), **copy.copy(_CONTRACT)}
         codes: dict[str, Any] = {}
@@ -40,7 +41,8 @@ class Answer:
                 continue
             v = getattr(self, f.name)
             if f.name in _TEXTS:
-                out[f.name] = [note_text(n) for n in v]
+                say = brief_text if f.name == "brief" else note_text  # brief: the short answer's phrases
+                out[f.name] = [say(n) for n in v]
                 codes[f.name] = [_code(n) for n in v]
             elif f.name == "problem":
                 out[f.name] = None if v is None else note_text(v)

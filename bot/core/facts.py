@@ -24,13 +24,8 @@ def tags(s: SchoolProfile) -> list[str]:
     return out
 
 
+# the user's filters (parse.FILTERS keys) as words: "只列…院校" (bot.core.render.notes_reach) and the filter buttons
 FILTER_WORDS = {"home": "省内", "public": "公办", "985": "985", "211": "211", "dfc": "双一流", "no_zk": "本科"}
-
-
-def filter_scope(filters: Sequence[str], prov: str | None) -> str:
-    """The user's filters as words for "只列…院校": 省内、公办、江浙沪."""
-    fixed = [FILTER_WORDS[f] for f in filters if f in FILTER_WORDS]
-    return "、".join(places.scope_words(filters, prov) + fixed)
 
 
 def school_filter(store: Store, filters: Sequence[str], prov: str) -> Callable[[Estimate], bool] | None:
@@ -81,20 +76,7 @@ def _campus_place_test(store: Store, where: Callable[[str | None, str | None], b
     return test
 
 
-def wan(n: int) -> str:
-    """A head count the way people say it: 20.6万, or the digits below ten thousand."""
-    return f"{n / 10_000:.1f}万" if n >= 10_000 else f"{n:,}"
-
-
-def extent(table: ScoreTable, rank: int) -> str:
-    """What the table says about the rank's share of the cohort: a percentage only when it can be one."""
-    if table.truncated:
-        return (f"{table.year}年该科类一分一段表只列到{table.low}分，共{table.size:,}人，更低分数的考生不在表内，"
-                "算不出位次百分比")
-    return f"{table.year}年该科类一分一段共{table.size:,}人，位次约前{100 * rank / table.size:.1f}%"
-
-
-def placement(store: Store, prov: str, track: str, table: ScoreTable, rank: int, score: float | None) -> list[str]:
+def placement(store: Store, prov: str, track: str, table: ScoreTable, rank: int, score: float | None) -> list[Note]:
     """Lines placing the user against the batch control lines of the table's year (or the nearest).
 
     A rank beyond the table's last student (only for a truncated table) is placed below its lowest score,
@@ -102,40 +84,34 @@ def placement(store: Store, prov: str, track: str, table: ScoreTable, rank: int,
     beyond = score is None and rank > table.size
     approx: float | None = score if score is not None else None if beyond else table.score_of(rank)
     lines_years = [y for y in store.control_line_years(prov, track) if y <= table.year] or store.control_line_years(prov, track)
+    cohort = {"size": table.size, "truncated": table.truncated, "low": table.low}
     if score is not None:
-        head = f"{prov}{track} {score:g}分，约合{table.year}年位次{rank:,}（{extent(table, rank)}）。"
+        head = note("reach.place-score", province=prov, track=track, score=score, year=table.year, rank=rank, **cohort)
     elif beyond:
-        head = (f"{prov}{track} 位次{rank:,}：在{table.year}年一分一段表最后一名（{table.low}分，位次{table.size:,}）之后，"
-                f"即低于表内最低分{table.low}分（位次约{wan(table.size)}之后）；该表只列到{table.low}分，"
-                "更低的分数表内没有，无法换算。")
+        head = note("reach.place-beyond", province=prov, track=track, rank=rank, year=table.year, low=table.low,
+                    size=table.size)
     else:
-        head = f"{prov}{track} 位次{rank:,}，约合{table.year}年{approx:g}分（{extent(table, rank)}）。"
+        head = note("reach.place-rank", province=prov, track=track, rank=rank, year=table.year, score=approx, **cohort)
     out = [head]
     if beyond:
         full = store.full_table(prov, track, table.year, rank=rank)
         if full is not None:
-            out.append(f"按{full.year}年{prov}{track}的完整一分一段表（共{full.size:,}人），位次{rank:,}约合{full.year}年"
-                       f"{full.score_of(rank)}分；这是{full.year}年的表，不是{table.year}年的。")
+            out.append(note("reach.place-full", province=prov, track=track, rank=rank, year=table.year,
+                            full_year=full.year, full_size=full.size, full_score=full.score_of(rank)))
     if not lines_years:
-        out.append(f"暂无{prov}{track}的批次线数据。")
+        out.append(note("reach.no-lines", province=prov, track=track))
         return out
     y = max(lines_years)
-    parts = []
-    for batch, line in store.control_lines(prov, y, track):
-        name = batch if batch.endswith("线") else f"{batch}线"
-        if approx is None:  # below table.low: below every line at or above it, unknown against the rest
-            parts.append(f"低于{name}{line:g}分" if line >= table.low else f"与{name}{line:g}分相比高低未知")
-            continue
-        diff = approx - line
-        parts.append(f"{'高于' if diff >= 0 else '低于'}{name}{line:g}分{abs(diff):g}分")
+    lines = [(batch, line) for batch, line in store.control_lines(prov, y, track)]
+    missing = []
     for level in ("本科", "专科"):  # say when a level's line is missing that year, with the latest one known
         if level_line(store, prov, track, y, level) is None:
             known = [yy for yy in lines_years if yy < y and level_line(store, prov, track, yy, level) is not None]
-            last = (f"（最近为{known[-1]}年{level_line(store, prov, track, known[-1], level):g}分）" if known else "")
-            parts.append(f"{y}年{level}批线暂缺{last}")
-    if parts:
-        note = "" if y == table.year else f"（{table.year}年批次线暂缺，用{y}年）"
-        out.append(f"对照{y}年批次线{note}：" + "，".join(parts) + "。")
+            missing.append((level, known[-1], level_line(store, prov, track, known[-1], level)) if known
+                           else (level, None, None))
+    if lines or missing:
+        out.append(note("reach.lines", year=y, table_year=table.year, score=approx, low=table.low, lines=lines,
+                        missing=missing))
     return out
 
 
@@ -302,15 +278,12 @@ def depth(index: DepthIndex, level: str, rank: int, target_year: int, recent: in
                  max((u for _, _, u in years), default=0))
 
 
-def depth_sentence(prov: str, track: str, d: Depth) -> str:
-    """"河南物理类专科院校：2024年仅4所、2025年1所有核验过的逐校数据（另有205所只有第三方数据），无法给出可靠的专科冲稳保"."""
-    few = [i for i, (_, v, _) in enumerate(d.years) if v < THIN][:1] if d.thin else []  # "仅" once, at the first
-    counts = [f"{y}年{'仅' if i in few else ''}{v}所" for i, (y, v, _) in enumerate(d.years)]
-    have = "、".join(counts) + "有核验的逐校数据" if counts else "近年没有逐校数据"
-    third = f"（另{d.unverified}所只有第三方数据）" if d.unverified else ""
-    verdict = (f"无法给出可靠的{d.level}冲稳保" if d.verified < UNUSABLE
-               else f"{d.years[-1][0]}年数据缺失，{d.level}冲稳保仅供参考" if d.stale else f"{d.level}冲稳保仅供参考")
-    return f"{prov}{track}{d.level}院校：{have}{third}，{verdict}"
+def depth_note(prov: str, track: str, d: Depth) -> Note:
+    """"河南物理类专科院校：2024年仅4所、2025年1所有核验过的逐校数据（另有205所只有第三方数据），无法给出可靠的专科冲稳保":
+    the facts of that sentence ("仅" once, at the first year with few schools)."""
+    few = next((i for i, (_, v, _) in enumerate(d.years) if v < THIN), None) if d.thin else None
+    return note("reach.depth", province=prov, track=track, level=d.level, years=[(y, v) for y, v, _ in d.years],
+                few=few, unverified=d.unverified, unusable=d.verified < UNUSABLE, stale=d.stale)
 
 
 def campus_city(campus: str | None, cities: Collection[str]) -> str | None:
@@ -326,73 +299,102 @@ def campus_city(campus: str | None, cities: Collection[str]) -> str | None:
     return city if city in cities else None
 
 
+# Fewer 保 than this (or a 保 that is not safe) while the user clears the 专科 line of a list without 专科 schools:
+# the answer says what to do next (add 专科 schools, or drop the filters).
+SAFE_FEW = 2
+
+
 def reach_notes(
-    store: Store, prov: str, track: str, rec: Recommendation, have: dict[str, set[int]], scope: str = "",
-    depths: Sequence[Depth] = (), line_tolerance: float = 0.0,
-) -> tuple[list[str], list[str]]:
-    """What the recommendation rests on and what the data lacks, as full notes (the detail view) and as short
-    phrases for the two note lines of the default answer (only what changes a decision); `scope`: the user's
-    filters ("省内、公办"); `depths`: how many schools the levels within the user's reach rest on."""
-    notes: list[str] = []
-    brief: list[str] = []
+    store: Store, prov: str, track: str, rec: Recommendation, have: dict[str, set[int]],
+    filters: Sequence[str] = (), depths: Sequence[Depth] = (), line_tolerance: float = 0.0,
+    margins: dict[str, float] | None = None,
+) -> tuple[list[Note], list[Note]]:
+    """What the recommendation rests on and what the data lacks, as notes for the detail view and, of the same
+    codes, the brief notes of the default answer (only what changes a decision); `filters`: the user's filters
+    (省内、公办 …); `depths`: how many schools the levels within the user's reach rest on; `margins`: the user's
+    score minus each level's batch line (facts.user_margins)."""
+    notes: list[Note] = []
+    brief: list[Note] = []
     thin = [d for d in depths if d.thin]
     for d in thin:
-        notes.append(depth_sentence(prov, track, d) + "。")
-        brief.append(depth_sentence(prov, track, d))
+        notes.append(depth_note(prov, track, d))
+        brief.append(notes[-1])
     if rec.years_used:
-        how = f"按当年考生人数换算到{rec.target_year}年" if rec.scaled else "直接按位次比较（回测中比按考生人数换算更准）"
-        notes.append(f"录取位次取自{'、'.join(str(y) for y in sorted(rec.years_used))}年的普通批数据，{how}。")
+        notes.append(note("reach.years", years=sorted(rec.years_used), target_year=rec.target_year, scaled=rec.scaled))
         if rec.scaled:
-            brief.append(f"往年位次已按考生人数换算到{rec.target_year}年")
+            brief.append(notes[-1])
     if len(rec.tracks_used) > 1:
-        notes.append(f"历史数据跨越新高考改革（{'/'.join(rec.tracks_used)}），改革前后的位次波动更大，仅供参考。")
-        brief.append(f"数据跨新高考改革（{'/'.join(rec.tracks_used)}），波动更大")
-    where = f"（{'、'.join(rec.safe_fallback)}院校）" if rec.safe_fallback else ""
-    among = f"在{scope}院校中，" if scope else ""
-    widen = "去掉筛选条件可以看到更稳妥的学校。" if scope else ""
+        notes.append(note("reach.reform", tracks=list(rec.tracks_used)))
+        brief.append(notes[-1])
+    who = {"filters": list(filters), "province": prov}
+    fallback = list(rec.safe_fallback)
     safe_levels = set(rec.safe_fallback or rec.levels)
     missing = any(d.thin and d.level in safe_levels for d in depths)  # the data is missing, not the safe schools
     if rec.at_line:
-        notes.append(f"“保”中{rec.at_line}所往年在批次线附近录满（最低分至多高出当年批次线{line_tolerance:g}分），您的分数高出批次线较多，"
-                     "线上即可录取；仍请留意招生计划的变化。")
+        notes.append(note("reach.at-line", count=rec.at_line, tolerance=line_tolerance))
     if rec.weak_safe == WEAK_UNSAFE and missing:
-        notes.append(f"{among}“保”里列的是现有数据中把握最大的一所{where}：这是因为逐校数据不足，不是没有学校能保底；"
-                     + (widen or "请结合院校公布的往年录取分和征集志愿（补录）再选几所保底。"))
+        notes.append(note("reach.safe-weak-data", **who, fallback=fallback))
     elif rec.weak_safe == WEAK_UNREACHED:
-        notes.append(f"{among}往年没有哪所学校的最低录取位次低到您的位次；“保”里列的是往年位次最接近的一所{where}，并不稳妥。"
-                     + (widen or "请多填几所专科院校，并留意征集志愿（补录）。"))
-        brief.append("往年没有学校录取到您的位次，“保”并不稳妥")
+        notes.append(note("reach.safe-unreached", **who, fallback=fallback))
+        brief.append(notes[-1])
     elif rec.weak_safe:
-        notes.append(f"{among}按往年位次，没有哪所学校能算作稳妥的保底；“保”里列的是现有数据中把握最大的一所{where}，"
-                     "仍有落榜可能，" + (widen or "请多填几所往年位次比您低得多的学校。"))
-        brief.append("按往年位次没有稳妥的保底，请多填几所往年位次低得多的学校")
+        notes.append(note("reach.safe-unsafe", **who, fallback=fallback))
+        brief.append(notes[-1])
     elif rec.safe_fallback:
-        notes.append(f"本科院校里没有足够稳妥的保底，“保”列的是{'、'.join(rec.safe_fallback)}院校。")
+        notes.append(note("reach.safe-fallback", levels=fallback))
+    private = sum(1 for p in rec.tiers["保"] if (s := store.schools.get(p.school_id)) is not None and s.nature == "民办")
+    step = next_step(rec, have, filters, margins or {}, private)  # after what 保 is, what to do about it
+    if step is not None:
+        notes.append(step)
+        brief.append(step)
     if rec.derived_share > 0:
-        notes.append(f"标“≈”的位次由分数按一分一段表换算（约{100 * rec.derived_share:.0f}%的数据点），非官方公布位次。")
-        brief.append("≈为由分数换算的位次")
+        notes.append(note("reach.derived", share=rec.derived_share))
+        brief.append(notes[-1])
     if any(not p.verified for v in rec.tiers.values() for p in v):
-        notes.append("标“未核验”的学校只有第三方数据，未列入“保”。")
-        brief.append("“未核验”为第三方数据，不作保底")
+        notes.append(note("reach.unverified"))
+        brief.append(notes[-1])
     latest = max((y for ys in have.values() for y in ys), default=None)
     for level in ("本科", "专科"):
         years = sorted(have.get(level, ()))
         if not years:
-            notes.append(f"{prov}{track}{level}批院校录取数据暂缺。")
+            notes.append(note("reach.level-missing", province=prov, track=track, level=level))
         elif latest is not None and years[-1] < latest:
-            gap = f"{latest}年" if years[-1] + 1 == latest else f"{years[-1] + 1}–{latest}年"
-            notes.append(f"{prov}{track}{level}批院校数据只到{years[-1]}年，{gap}暂缺。")
+            notes.append(note("reach.level-stale", province=prov, track=track, level=level, last=years[-1],
+                              latest=latest))
     if not any(rec.tiers.values()):
-        notes.append("按现有数据没有找到匹配的学校。")
-        brief.append("按现有数据没有找到匹配的学校")
+        notes.append(note("reach.none-found"))
+        brief.append(notes[-1])
     elif not rec.tiers["保"] and missing:
-        notes.append(f"{among}“保”暂缺是因为逐校数据不足，不是没有学校能保底；"
-                     + (widen or "请结合院校公布的往年录取分和征集志愿（补录）再选保底。"))
+        notes.append(note("reach.safe-missing-data", **who))
     elif not rec.tiers["保"]:
-        notes.append(f"{among}按现有数据没有足够稳妥的“保”底学校，往年也没有学校的最低录取位次接近您的位次；"
-                     + (widen or "请结合专科批和省内院校再看，并留意征集志愿（补录）。"))
-        brief.append("没有足够稳妥的“保”，请留意征集志愿（补录）")
+        notes.append(note("reach.safe-none", **who))
+        brief.append(notes[-1])
     return notes, brief
+
+
+def next_step(rec: Recommendation, have: dict[str, set[int]], filters: Sequence[str],
+              margins: dict[str, float], private: int = 0) -> Note | None:
+    """What to do when 保 is weak or thin (fewer than SAFE_FEW schools). With filters: drop them (unless the weak or
+    missing 保's note says so already). Without: add 专科 schools, when the list has none, the user clears the 专科
+    line and the data has 专科 schools. `private`: how many of the listed 保 are 民办. None when the facts support
+    neither, or when nothing was found at all."""
+    if not any(rec.tiers.values()):
+        return None
+    count = rec.totals.get("保", len(rec.tiers["保"]))
+    weak = bool(rec.weak_safe)
+    if not weak and count >= SAFE_FEW:
+        return None
+    levels = list(rec.safe_fallback or rec.levels)
+    if filters:
+        if weak or not count:
+            return None
+        return note("reach.next-step", count=count, weak=False, levels=levels, zhuanke_margin=None,
+                    filters=list(filters), province=None, private=private)
+    zk = margins.get("专科")
+    if zk is None or zk < 0 or "专科" in rec.levels + rec.safe_fallback or not have.get("专科"):
+        return None
+    return note("reach.next-step", count=count, weak=weak, levels=levels, zhuanke_margin=zk, filters=[], province=None,
+                private=private)
 
 
 def profile(store: Store, sid: int, prov: str | None, track: str | None, campus: str | None = None,

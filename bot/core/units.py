@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from bot.core.advise import Estimate, UnitKey
+from bot.core.notes import Note, note
 from bot.core.store import SchoolUnits as SchoolUnits  # re-exported: where the placement code looks for it
 from bot.core.store import Unit as Unit
 from bot.core.store import UnitBlock
@@ -110,13 +111,10 @@ def gap_shift(e: Estimate, su: SchoolUnits) -> float:
     return min(DRIFT, max(-DRIFT, math.log(latest.min_rank) - math.log(then)))
 
 
-def easiest_note(province: str, year: int, grouped: bool, some_without: bool) -> str | None:
+def easiest_note(province: str, year: int, grouped: bool, some_without: bool) -> Note | None:
     """The one note a list needs when some school is shown by its easiest entry in a province where students
     apply to groups (majors): `grouped`, the list has other schools' groups; None when none is, or in an old
     文理 year (one 志愿 was a school)."""
     if regions.track_system(province, year) == "old" or (grouped and not some_without):
         return None
-    unit = "专业" if province in MAJOR_MODE else "专业组"
-    if grouped:
-        return f"未列{unit}的学校暂无分{unit}数据：所列位次是该校最容易进的{unit}，其他{unit}更难。"
-    return f"{province}按{unit}录取，各{unit}录取线不同；暂无分{unit}数据，所列位次是各校最容易进的{unit}。"
+    return note("reach.easiest", province=province, grouped=grouped, by_major=province in MAJOR_MODE)

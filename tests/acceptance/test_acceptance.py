@@ -321,5 +321,5 @@ def _lines_facts(a: Any, text: str, con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _help_facts(a: Any, text: str, con: duckdb.DuckDBPyConnection) -> None:
-    d = a.to_dict()
+    d = a.to_dict()  # a help answer has no results or schools of its own; its JSON has them empty
     assert not d["results"] and not d["schools"]

@@ -41,6 +41,17 @@ def note_text(n: Note | str) -> str:
     return make(**n.kw)
 
 
+# the short phrases of a rank answer's `brief` (a code without one is said in full)
+SHORT: dict[str, Callable[..., str]] = {**notes_reach.SHORT}
+
+
+def brief_text(n: Note | str) -> str:
+    """The phrase a brief note says on a short answer's note lines."""
+    if isinstance(n, Note) and n.code in SHORT:
+        return SHORT[n.code](**n.kw)
+    return note_text(n)
+
+
 def texts(notes: list[Note | str] | tuple[Any, ...]) -> list[str]:
     """The sentences of several notes, in order."""
     return [note_text(n) for n in notes]

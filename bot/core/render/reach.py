@@ -8,7 +8,7 @@ from typing import Any
 from bot.core.advise import WEAK_UNREACHED
 from bot.core.answers import ReachAnswer
 from bot.core.render.common import _fmt_rank, _fmt_score, _meta, _notes
-from bot.core.render.notes import note_text
+from bot.core.render.notes import brief_text, note_text
 
 TIER_TITLES = {"冲": "冲（有机会，不稳）", "稳": "稳（把握较大）", "保": "保（稳妥兜底）"}
 
@@ -36,7 +36,7 @@ def text(a: ReachAnswer, detail: bool = False, more: str = "") -> str:
                 f"{y}年核验{n['verified']}所/第三方{n['third_party']}所" for y, n in c["years"].items()) for c in cov]
         return "\n".join(lines + _notes(a.notes))
     shown = {t: [r for r in a.results if r["tier"] == t] for t in ("冲", "稳", "保")}
-    notes = _brief_lines([note_text(n) for n in a.brief], more)
+    notes = _brief_lines([brief_text(n) for n in a.brief], more)
     while True:
         lines = [note_text(n) for n in a.placement]
         lines.append("")

@@ -7,6 +7,7 @@ import random
 
 from bot.core.advise import Ladder, Params, estimate, unit_history
 from bot.core.majors import field_words
+from bot.core.render.notes import maybe_text
 from bot.core.store import Cutoff
 from bot.core.units import DRIFT, SHOWN, easiest_note, expand, gap_shift, matcher
 from etl.units import UnitRow, derive
@@ -121,5 +122,5 @@ def test_the_column_placement_matches_the_row_by_row_one() -> None:
 def test_one_note_for_schools_shown_by_their_easiest_entry() -> None:
     assert easiest_note("河南", 2024, False, True) is None  # old 文理: one 志愿 was a school
     assert easiest_note("广东", 2025, True, False) is None  # every listed school has its groups
-    assert "未列专业组的学校" in (easiest_note("广东", 2025, True, True) or "")
-    assert "山东按专业录取" in (easiest_note("山东", 2025, False, True) or "")
+    assert "未列专业组的学校" in (maybe_text(easiest_note("广东", 2025, True, True)) or "")
+    assert "山东按专业录取" in (maybe_text(easiest_note("山东", 2025, False, True)) or "")
