@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from bot.core import answer as answer_mod
 from bot.core.answer import Engine
 from bot.core.answers import Answer, CompareAnswer, LinesAnswer, MajorAnswer, SchoolAnswer
 from bot.core.names import Candidate, Mention
@@ -34,39 +33,6 @@ MESSAGES = (
     "河南 2025 批次线", "河南 2019 批次线", "河南 批次线 理科", "河南 2025 批次线 综合", "江苏 批次线", "广东 本科线",
     "西藏 批次线",
 )
-
-
-@pytest.fixture
-def foreign(monkeypatch: pytest.MonkeyPatch) -> set[str]:
-    """Sentences the rank answer's helpers (_track_used, _track_note, _position) still write as text; they move to
-    codes separately. Recorded as they are written, so that only those may be text; once they are codes, none."""
-    seen: set[str] = set()
-    track_used, track_note, position = answer_mod._track_used, answer_mod._track_note, Engine._position
-
-    def _track_used(track: str | None, province: str | None, year: int, notes: list[Any]) -> str | None:
-        n0 = len(notes)
-        got = track_used(track, province, year, notes)
-        seen.update(n for n in notes[n0:] if isinstance(n, str))
-        return got
-
-    def _track_note(province: str, year: int) -> Any:
-        got = track_note(province, year)
-        if isinstance(got, str):
-            seen.add(got)
-        return got
-
-    def _position(self: Engine, q: Query, qd: dict[str, Any], notes: list[Any]) -> Any:
-        n0 = len(notes)
-        got = position(self, q, qd, notes)
-        seen.update(n for n in notes[n0:] if isinstance(n, str))
-        if isinstance(got, str):
-            seen.add(got)
-        return got
-
-    monkeypatch.setattr(answer_mod, "_track_used", _track_used)
-    monkeypatch.setattr(answer_mod, "_track_note", _track_note)
-    monkeypatch.setattr(Engine, "_position", _position)
-    return seen
 
 
 def _mention(span: str, *ids_names: tuple[int, str]) -> Mention:
@@ -98,24 +64,23 @@ def _items(a: Answer) -> Iterator[Any]:
             yield from d.get("notes", [])
 
 
-def test_school_major_compare_and_lines_notes_are_codes_with_a_text(engine: Engine, foreign: set[str]) -> None:
+def test_school_major_compare_and_lines_notes_are_codes_with_a_text(engine: Engine) -> None:
     answers = [engine.answer(m) for m in MESSAGES] + list(_typed(engine))
     kinds = {type(a) for a in answers}
     assert kinds == {SchoolAnswer, MajorAnswer, CompareAnswer, LinesAnswer}, kinds
     said: set[str] = set()
     for a in answers:
         for n in _items(a):
-            if isinstance(n, str) and n in foreign:  # the rank helpers' sentences (see `foreign`)
-                continue
             assert isinstance(n, Note), (a.query["text"], n)
-            assert n.code.split(".")[0] in {"parse", "school", "major", "compare", "lines"}, (a.query["text"], n)
+            assert n.code.split(".")[0] in {"parse", "school", "major", "compare", "lines", "reach"}, (
+                a.query["text"], n)  # reach: where the user stands, and the track used, shared with the rank answer
             assert note_text(n), (a.query["text"], n)
             said.add(n.code)
         assert all(render(a)), a.query["text"]
-        d = a.to_dict()  # the JSON: each note as text, and under note_codes as its code (none for the foreign)
+        d = a.to_dict()  # the JSON: each note as text, and under note_codes as its code
         assert d["notes"] == texts(a.notes), a.query["text"]
-        assert [c is None for c in d["note_codes"]["notes"]] == [n in foreign for n in a.notes], a.query["text"]
-        assert (d["note_codes"]["problem"] is None) == (a.problem is None or a.problem in foreign), a.query["text"]
+        assert all(c is not None for c in d["note_codes"]["notes"]), a.query["text"]
+        assert (d["note_codes"]["problem"] is None) == (a.problem is None), a.query["text"]
     # the answers above reach every sentence of these answers
     assert said >= {"school.read-as-local", "school.ambiguous", "school.not-found", "school.no-cutoffs",
                     "school.no-chance-data", "major.no-cutoffs", "major.not-in-province", "major.read-as",
