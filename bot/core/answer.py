@@ -107,7 +107,7 @@ class Engine:
     def reach(self, q: Query) -> Answer:
         """冲/稳/保 for a rank or a score."""
         qd = _query_dict(q)
-        notes: list[Note | str] = user_notes(q.notes)
+        notes: list[Note] = user_notes(q.notes)
         pos = self._position(q, qd, notes)
         if isinstance(pos, Note):
             return ReachAnswer(intent=q.intent, query=qd, notes=notes, problem=pos)
@@ -115,7 +115,7 @@ class Engine:
         score = q.score if q.rank is None else None  # a stated rank wins over a stated score (see _position)
         # what the user wrote, less the score conversion the placement line states
         brief = [n for n in notes if not (isinstance(n, Note) and n.code == "reach.score-rank")]
-        placement: list[Note | str] = list(facts.placement(self.store, prov, track_used, table, rank, score))
+        placement: list[Note] = list(facts.placement(self.store, prov, track_used, table, rank, score))
         keep = facts.school_filter(self.store, q.filters, prov)
         qd["filters"] = list(q.filters)
         if q.filters:
@@ -151,7 +151,7 @@ class Engine:
         return ReachAnswer(intent=q.intent, query=qd, results=results, notes=notes, brief=brief, placement=placement)
 
     def _grain(self, prov: str, track: str, year: int, field: str | None, qd: dict[str, Any],
-               notes: list[Note | str]) -> tuple[Ladder, bool]:
+               notes: list[Note]) -> tuple[Ladder, bool]:
         """The ladder the list is drawn from: each school's groups (majors) where the data has them, only those
         teaching `field` when the user named one; the school-level ladder, said so, when no group data matches.
         The flag: the ladder holds several units of a school."""
@@ -208,7 +208,7 @@ class Engine:
                 self._unit_ladders[key] = lad
         return lad
 
-    def _position(self, q: Query, qd: dict[str, Any], notes: list[Note | str]
+    def _position(self, q: Query, qd: dict[str, Any], notes: list[Note]
                   ) -> tuple[str, str, ScoreTable, int] | Note:
         """Where the user stands (province, track used, score table, rank), or what is missing, as a note."""
         if q.province is None:
@@ -252,7 +252,7 @@ class Engine:
         return prov, track_used, table, rank
 
     def _rank_of_score(self, prov: str, track: str, table: ScoreTable, score: float,
-                       notes: list[Note | str]) -> tuple[ScoreTable, int] | Note:
+                       notes: list[Note]) -> tuple[ScoreTable, int] | Note:
         """The table and rank a score converts to, or why it cannot be (a note): a score below a table's lowest
         score uses an earlier full table, named as such, and is never placed at the table's end."""
         where = {"score": score, "year": table.year, "province": prov, "track": track}
@@ -351,7 +351,7 @@ class Engine:
 
     # -- schools -------------------------------------------------------------------------
 
-    def _resolve(self, q: Query, want: int, notes: list[Note | str] | None = None
+    def _resolve(self, q: Query, want: int, notes: list[Note] | None = None
                  ) -> tuple[list[int], list[str], Note | None]:
         """School ids for the first `want` mentions, or candidates/problem when unclear. A short name shared by
         several schools (华师) is read as the one in the user's province when exactly one is, said in `notes`."""
@@ -530,7 +530,7 @@ def _track_note(province: str, year: int) -> Note | None:
     return None if used == ("综合",) else note("reach.track-default-compare", track=used[0])
 
 
-def _track_used(track: str | None, province: str | None, year: int, notes: list[Note | str]) -> str | None:
+def _track_used(track: str | None, province: str | None, year: int, notes: list[Note]) -> str | None:
     """The track list the province uses that year, saying so when the user's word is mapped."""
     if province is None:
         return track
@@ -554,9 +554,9 @@ _SAID = frozenset({"truncated", "unknown-command", "other-province", "other-trac
                    "number-out-of-range", "bad-number", "filter-unsupported"})
 
 
-def user_notes(codes: Sequence[str]) -> list[Note | str]:
+def user_notes(codes: Sequence[str]) -> list[Note]:
     """Parser note codes ("other-province: 湖北") as notes for the user (codes the user need not hear are dropped)."""
-    out: list[Note | str] = []
+    out: list[Note] = []
     for code in codes:
         key, _, arg = code.partition(": ")
         if key in _SAID:

@@ -11,8 +11,6 @@ from typing import Any
 
 from bot.core.notes import Note
 
-Text = Note | str  # str only while the text layer moves into render; see tests/bot/core/test_answers.py
-
 # every answer's JSON has these keys (the contract of `ask --json`), whatever its intent
 _CONTRACT: dict[str, Any] = {"results": [], "schools": [], "school": None, "major": None, "notes": [], "brief": [],
                              "placement": [], "candidates": [], "problem": None}
@@ -25,9 +23,9 @@ class Answer:
 
     intent: str
     query: dict[str, Any]
-    notes: list[Text] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)  # when a name was ambiguous or unknown
-    problem: Text | None = None  # why the question could not be answered (missing province ...)
+    problem: Note | None = None  # why the question could not be answered (missing province ...)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (a copy): notes as text and, under `note_codes`, as codes."""
@@ -53,8 +51,8 @@ class Answer:
         return out
 
 
-def _code(n: Note | str) -> dict[str, Any] | None:
-    return n.to_dict() if isinstance(n, Note) else None
+def _code(n: Note) -> dict[str, Any]:
+    return n.to_dict()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,8 +66,8 @@ class ReachAnswer(Answer):
     the notes that change a decision (`brief`, the short answer's two note lines)."""
 
     results: list[dict[str, Any]] = field(default_factory=list)
-    brief: list[Text] = field(default_factory=list)
-    placement: list[Text] = field(default_factory=list)
+    brief: list[Note] = field(default_factory=list)
+    placement: list[Note] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -25,7 +25,6 @@ def tags(s: SchoolProfile) -> list[str]:
 
 
 # the user's filters (parse.FILTERS keys) as words: "只列…院校" (bot.core.render.notes_reach) and the filter buttons
-FILTER_WORDS = {"home": "省内", "public": "公办", "985": "985", "211": "211", "dfc": "双一流", "no_zk": "本科"}
 
 
 def school_filter(store: Store, filters: Sequence[str], prov: str) -> Callable[[Estimate], bool] | None:

@@ -127,12 +127,6 @@ def find_unsupported(text: str) -> list[str]:
     return out
 
 
-def unsupported_sentence(word: str) -> str:
-    """没有按“word”筛选，因为…。"""
-    reason = next((u.reason for u in unsupported() if u.word == word), "列表还不能按它筛选")
-    return f"没有按“{word}”筛选，因为{reason}。"
-
-
 def places_wanted(filters: Iterable[str], home: str | None) -> tuple[str, ...]:
     """The provinces and cities the place filters of `filters` keep (empty: no place filter)."""
     out: list[str] = []
@@ -164,14 +158,3 @@ def place_test(filters: Sequence[str], home: str | None) -> Callable[[str | None
         return province in provs or (city is not None and city.startswith(cities))
 
     return ok
-
-
-def scope_words(filters: Sequence[str], home: str | None) -> list[str]:
-    """The place filters as words for "只列…院校": 江浙沪, 武汉或长沙, 河南及邻省, 省外."""
-    places = [f.split(":", 1)[1] for f in filters if f.startswith(PLACE_KINDS)]
-    out = ["或".join(places)] if places else []
-    if "near" in filters:
-        out.append(f"{home or '本省'}及邻省")
-    if "away" in filters:
-        out.append("省外")
-    return out

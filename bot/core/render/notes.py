@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from bot.core import places
 from bot.core.notes import Note
@@ -31,10 +30,10 @@ TEXT: dict[str, Callable[..., str]] = {
 }
 
 
-def note_text(n: Note | str) -> str:
-    """The sentence a note says (a str is already text: notes not yet moved to codes)."""
-    if isinstance(n, str):
-        return n
+def note_text(n: Note) -> str:
+    """The sentence a note says."""
+    if not isinstance(n, Note):
+        raise TypeError(f"a note is a code with facts (bot.core.notes.Note), not {type(n).__name__}: {n!r}")
     make = TEXT.get(n.code)
     if make is None:
         raise KeyError(f"no text for note code {n.code!r}")
@@ -45,18 +44,18 @@ def note_text(n: Note | str) -> str:
 SHORT: dict[str, Callable[..., str]] = {**notes_reach.SHORT}
 
 
-def brief_text(n: Note | str) -> str:
+def brief_text(n: Note) -> str:
     """The phrase a brief note says on a short answer's note lines."""
-    if isinstance(n, Note) and n.code in SHORT:
+    if n.code in SHORT:
         return SHORT[n.code](**n.kw)
     return note_text(n)
 
 
-def texts(notes: list[Note | str] | tuple[Any, ...]) -> list[str]:
+def texts(notes: list[Note] | tuple[Note, ...]) -> list[str]:
     """The sentences of several notes, in order."""
     return [note_text(n) for n in notes]
 
 
-def maybe_text(n: Note | str | None) -> str | None:
+def maybe_text(n: Note | None) -> str | None:
     """The sentence of a note that may be absent (an answer's `problem`)."""
     return None if n is None else note_text(n)

@@ -9,14 +9,27 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.core import places
-from bot.core.facts import FILTER_WORDS
+from bot.core.places import PLACE_KINDS
+
+# the user's list filters (parse.FILTERS keys) as the words of "只列…院校"
+FILTER_WORDS = {"home": "省内", "public": "公办", "985": "985", "211": "211", "dfc": "双一流", "no_zk": "本科"}
+
+
+def scope_words(filters: Sequence[str], home: str | None) -> list[str]:
+    """The place filters as words for "只列…院校": 江浙沪, 武汉或长沙, 河南及邻省, 省外."""
+    named = [f.split(":", 1)[1] for f in filters if f.startswith(PLACE_KINDS)]
+    out = ["或".join(named)] if named else []
+    if "near" in filters:
+        out.append(f"{home or '本省'}及邻省")
+    if "away" in filters:
+        out.append("省外")
+    return out
 
 
 def scope(filters: Sequence[str], province: str | None) -> str:
     """The user's filters as words for "只列…院校": 省内、公办、江浙沪."""
     fixed = [FILTER_WORDS[f] for f in filters if f in FILTER_WORDS]
-    return "、".join(places.scope_words(filters, province) + fixed)
+    return "、".join(scope_words(filters, province) + fixed)
 
 
 def wan(n: int) -> str:
