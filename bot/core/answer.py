@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import logging
 import threading
 import time
@@ -13,7 +14,7 @@ from typing import Any
 
 from bot.core import compare as cmp
 from bot.core import facts, majors, places, units
-from bot.core.advise import Ladder, Params, equivalent_tracks, ladder_for, shortlist
+from bot.core.advise import LEVELS, Estimate, Ladder, Params, equivalent_tracks, ladder_for, shortlist
 from bot.core.compare import Side
 from bot.core.names import Mention, NameIndex, is_ambiguous
 from bot.core.parse import Query, parse
@@ -209,12 +210,17 @@ class Engine:
                 return fallback, True
         return base, False
 
-    def _school_units(self, prov: str, track: str, year: int) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
-        key = (prov, track, year)
+    def _school_units(self, prov: str, track: str, year: int,
+                      level: str | None = None) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
+        """The groups (majors) of each school of a province-track in `year`, of one batch level (or of both)."""
+        if level is None:
+            return {k: su for lv in LEVELS for k, su in self._school_units(prov, track, year, lv).items()}
+        key = (prov, track, year, level)
         got = self._units.get(key)
         if got is None:
             since = year - self.params.stale_years - 1
-            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t) if since <= r.year <= year]
+            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t, level)
+                    if since <= r.year <= year]
             got = units.build(rows, prov, self._school_names)
             with self._lock:
                 self._units[key] = got
@@ -222,19 +228,34 @@ class Engine:
 
     def _unit_ladder(self, prov: str, track: str, year: int, field: str | None) -> Ladder | None:
         """The ladder of a province-track's groups (majors), of those matching `field` when given; None when the
-        data has none. Cached for the field words of the synonym table (others are few and built each time)."""
+        data has none. Cached for the field words of the synonym table (others are few and built each time).
+
+        Each batch level's units are read and placed on first use, as the school ladder's are: a question above the
+        本科 line never pays for the 专科 groups (unless no 本科 one is placed at all)."""
         key = (prov, track, year, field)
         if key in self._unit_ladders:
             return self._unit_ladders[key]
-        su = self._school_units(prov, track, year)
-        lad: Ladder | None = None
-        if su:
-            match = units.matcher(majors.field_words(field)) if field else None
-            est = units.expand(self._ladder(prov, track, year).estimates, su, match)
-            if est and (field is not None or any(e.span is not None and e.span.kind != "school" for e in est)):
-                base = self._ladder(prov, track, year)
-                # a school that filled at the batch line did so by its easiest entry: the school ladder knows
-                lad = Ladder(est, year, self.params, line_units=lambda level, _est: base.at_line(level))
+        base = self._ladder(prov, track, year)
+        match = units.matcher(majors.field_words(field)) if field else None
+
+        def build(level: str) -> list[Estimate]:
+            got = units.expand(base.level(level), self._school_units(prov, track, year, level), match)
+            # The level's estimates (the school ladder's and these) live as long as the engine: out of the cyclic
+            # GC's full passes, which would otherwise walk them all again, 100+ ms in the middle of some answer.
+            gc.freeze()
+            return got
+
+        # a school that filled at the batch line did so by its easiest entry: the school ladder knows
+        lad: Ladder | None = Ladder((), year, self.params, build, line_units=lambda level, _est: base.at_line(level))
+
+        def placed(level: str) -> bool:  # the level has units of its own (any, under a filter) to list
+            if not self._school_units(prov, track, year, level):
+                return False  # no groups: nothing to filter on, or the school ladder's estimates as they are
+            est = lad.level(level)  # type: ignore[union-attr]
+            return bool(est) and (field is not None or any(e.span is not None and e.span.kind != "school" for e in est))
+
+        if not any(placed(level) for level in LEVELS):
+            lad = None
         if field is None or majors.expand(field):
             with self._lock:
                 self._unit_ladders[key] = lad
@@ -339,7 +360,9 @@ class Engine:
             latest[(prov, track)] = max(year, latest.get((prov, track), year))
         for (prov, track), year in latest.items():
             self._ladder(prov, track, year).warm()
-            self._unit_ladder(prov, track, year, None)
+            lad = self._unit_ladder(prov, track, year, None)
+            if lad is not None:
+                lad.warm()
             self._coverage(prov, track)
             for level in ("本科", "专科"):
                 self._depth_index(prov, track, level)

@@ -167,7 +167,8 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
     Without `match`, a school without unit rows keeps its own estimate; with it, only units whose majors match
     are kept (a school without unit rows is left out: nothing says what it teaches)."""
     out: list[Estimate] = []
-    log = math.log
+    log, exp = math.log, math.exp
+    new = tuple.__new__  # estimates built as `e._replace(...)` would, without its per-field dict (a ladder's thousands)
     for e in estimates:
         su = units.get(e.key)
         if su is not None and not 0 <= e.used[0].year - su.year <= 1:
@@ -177,7 +178,7 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
                 out.append(e)
             continue
         if su.kind == "school" and match is None:  # old 文理 years: one 志愿 was the school, its easiest entry
-            out.append(e._replace(span=su))
+            out.append(new(Estimate, (*e[:10], su)))  # e._replace(span=su)
             continue
         # (asked for a field in an old 文理 year: what the student needs is the matching major's cutoff)
         # How the school's easiest entry is expected to move from that year, bounded: a jump of the easiest entry
@@ -191,7 +192,8 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
                     continue
                 u = u._replace(majors=hits)
             mean = log(max(u.min_rank, 1)) + drift
-            out.append(e._replace(mean=mean, expected_rank=max(1, round(math.exp(mean))), unit=u, span=su))
+            # e._replace(mean=mean, expected_rank=…, unit=u, span=su)
+            out.append(new(Estimate, (*e[:3], mean, e[4], max(1, round(exp(mean))), *e[6:9], u, su)))
     return out
 
 
