@@ -84,7 +84,7 @@ class Engine:
         self._depths: dict[tuple[str, str, str], facts.DepthIndex] = twin_of._depths if twin_of is not None else {}
         self._lock: threading.Lock = twin_of._lock if twin_of is not None else threading.Lock()
         # groups (majors) of each province-track, and ladders of them per major filter (bot/core/units.py)
-        self._units: dict[tuple[str, str, int], dict[tuple[int, str | None, str], units.SchoolUnits]] = (
+        self._units: dict[tuple[str, str, int, str], dict[tuple[int, str | None, str], units.SchoolUnits]] = (
             twin_of._units if twin_of is not None else {})
         self._unit_ladders: dict[tuple[str, str, int, str | None], Ladder | None] = (
             twin_of._unit_ladders if twin_of is not None else {})
