@@ -62,6 +62,33 @@ def _plain(x: Any) -> Any:
     return copy.deepcopy(x)
 
 
+@dataclass(frozen=True, slots=True)
+class _Groups:
+    """The groups (majors) of each school of a province-track in a year, per batch level, built from the store's
+    `group_units` on first use and kept (shared by an engine and its twin)."""
+
+    store: Store
+    names: dict[int, str]
+    stale_years: int
+    lock: threading.Lock
+    built: dict[tuple[str, str, int, str], dict[tuple[int, str | None, str], units.SchoolUnits]] = field(
+        default_factory=dict)
+
+    def of(self, prov: str, track: str, year: int, level: str) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
+        """Per (school, campus, level), its groups of the latest year among `year` and the years before it that a
+        ladder still uses (Params.stale_years), in the tracks comparable with `track`."""
+        key = (prov, track, year, level)
+        got = self.built.get(key)
+        if got is None:
+            since = year - self.stale_years - 1
+            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t, level)
+                    if since <= r.year <= year]
+            got = units.build(rows, prov, self.names)
+            with self.lock:
+                self.built[key] = got
+        return got
+
+
 def _name_index(store: Store) -> NameIndex:
     t0 = time.perf_counter()
     names = NameIndex(store.name_entries, store.campus_labels())
@@ -84,11 +111,10 @@ class Engine:
         self._depths: dict[tuple[str, str, str], facts.DepthIndex] = twin_of._depths if twin_of is not None else {}
         self._lock: threading.Lock = twin_of._lock if twin_of is not None else threading.Lock()
         # groups (majors) of each province-track, and ladders of them per major filter (bot/core/units.py)
-        self._units: dict[tuple[str, str, int, str], dict[tuple[int, str | None, str], units.SchoolUnits]] = (
-            twin_of._units if twin_of is not None else {})
+        self._groups: _Groups = twin_of._groups if twin_of is not None else _Groups(
+            store, {sid: s.name for sid, s in store.schools.items()}, params.stale_years, self._lock)
         self._unit_ladders: dict[tuple[str, str, int, str | None], Ladder | None] = (
             twin_of._unit_ladders if twin_of is not None else {})
-        self._school_names = {sid: s.name for sid, s in store.schools.items()}
         self.names: NameIndex = twin_of.names if twin_of is not None else _name_index(store)
         self._cities: frozenset[str] = twin_of._cities if twin_of is not None else frozenset(
             s.city for s in store.schools.values() if s.city)
@@ -214,17 +240,8 @@ class Engine:
                       level: str | None = None) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
         """The groups (majors) of each school of a province-track in `year`, of one batch level (or of both)."""
         if level is None:
-            return {k: su for lv in LEVELS for k, su in self._school_units(prov, track, year, lv).items()}
-        key = (prov, track, year, level)
-        got = self._units.get(key)
-        if got is None:
-            since = year - self.params.stale_years - 1
-            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t, level)
-                    if since <= r.year <= year]
-            got = units.build(rows, prov, self._school_names)
-            with self._lock:
-                self._units[key] = got
-        return got
+            return {k: su for lv in LEVELS for k, su in self._groups.of(prov, track, year, lv).items()}
+        return self._groups.of(prov, track, year, level)
 
     def _unit_ladder(self, prov: str, track: str, year: int, field: str | None) -> Ladder | None:
         """The ladder of a province-track's groups (majors), of those matching `field` when given; None when the
@@ -237,9 +254,10 @@ class Engine:
             return self._unit_ladders[key]
         base = self._ladder(prov, track, year)
         match = units.matcher(majors.field_words(field)) if field else None
+        groups = self._groups  # (the ladder is kept by the engine: its build must not hold the engine, a cycle)
 
         def build(level: str) -> list[Estimate]:
-            got = units.expand(base.level(level), self._school_units(prov, track, year, level), match)
+            got = units.expand(base.level(level), groups.of(prov, track, year, level), match)
             # The level's estimates (the school ladder's and these) live as long as the engine: out of the cyclic
             # GC's full passes, which would otherwise walk them all again, 100+ ms in the middle of some answer.
             gc.freeze()
@@ -354,11 +372,17 @@ class Engine:
         return have
 
     def warm(self) -> int:
-        """Build the ladder of every province-track's latest year ahead of questions; returns how many."""
+        """Build the ladder of every province-track's latest year ahead of questions, and read what the first
+        question of a kind would read (its score table, the index of profiles and comparisons, the strengths);
+        returns how many ladders."""
         latest: dict[tuple[str, str], int] = {}
         for prov, year, track in self.store.tables:
             latest[(prov, track)] = max(year, latest.get((prov, track), year))
+        self.store.school_cutoffs(0)
+        self.store.strengths(0)
+        parse("河南 物理类 位次10000", self.names, self._cities)  # its patterns and character table load on first use
         for (prov, track), year in latest.items():
+            self.store.table(prov, track, year)  # the score table, read on first use
             self._ladder(prov, track, year).warm()
             lad = self._unit_ladder(prov, track, year, None)
             if lad is not None:

@@ -170,7 +170,7 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
     log, exp = math.log, math.exp
     new = tuple.__new__  # estimates built as `e._replace(...)` would, without its per-field dict (a ladder's thousands)
     for e in estimates:
-        su = units.get(e.key)
+        su = units.get((e[0], e[1], e[2]))  # e.key
         if su is not None and not 0 <= e.used[0].year - su.year <= 1:
             su = None  # groups of another year than the school's latest cutoff (or the one before): not its layout
         if su is None:
@@ -183,8 +183,10 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
         # (asked for a field in an old 文理 year: what the student needs is the matching major's cutoff)
         # How the school's easiest entry is expected to move from that year, bounded: a jump of the easiest entry
         # (a weak major filled at the line one year) says little about the school's other groups.
-        drift = min(DRIFT, max(-DRIFT, e.mean - log(su.lowest))) if su.lowest else 0.0
+        lowest = su.units[-1].min_rank  # su.lowest
+        drift = min(DRIFT, max(-DRIFT, e.mean - log(lowest))) if lowest else 0.0
         chosen = su.units if match is not None else _spread(su.units, shown)
+        head, sigma, tail = e[:3], e[4], e[6:9]  # school_id … batch_level; used, factors, verified
         for u in chosen:
             if match is not None:
                 hits = matching(u, match)
@@ -193,7 +195,7 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
                 u = u._replace(majors=hits)
             mean = log(max(u.min_rank, 1)) + drift
             # e._replace(mean=mean, expected_rank=…, unit=u, span=su)
-            out.append(new(Estimate, (*e[:3], mean, e[4], max(1, round(exp(mean))), *e[6:9], u, su)))
+            out.append(new(Estimate, (*head, mean, sigma, max(1, round(exp(mean))), *tail, u, su)))
     return out
 
 
