@@ -556,8 +556,9 @@ class Store:
                 school_kind = same(s_kind, s_kind)  # type: ignore[assignment]
             # One object per distinct value (DuckDB hands out a new one per row): ~20 MB less over all provinces.
             units.append(new(Unit, (same(kind, kind), code and same(code, code), same(name, name),
-                                    tuple([same(m, m) for m in majors]) if majors else (), same_rank(rank, rank),
-                                    same_score(score, score), source and same(source, source), head[4])))
+                                    () if majors is None else tuple([same(m, m) for m in majors]),
+                                    same_rank(rank, rank), same_score(score, score), source and same(source, source),
+                                    head[4])))
         if units:
             flush()
         return out
