@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -298,7 +299,11 @@ class Store:
             self.cohorts[(p, y, t)] = n
             if cut:
                 self.truncated.add((p, y, t))
-        self.tables: Lazy[tuple[str, int, str], ScoreTable] = Lazy(table_keys, self._load_table)  # type: ignore[arg-type]
+        # The loader holds the store weakly: a store -> tables -> store cycle would keep a replaced store (frozen out of
+        # the cyclic GC with all its cutoffs and groups, bot/serve/engines.py) in memory for good.
+        load = weakref.WeakMethod(self._load_table)
+        self.tables: Lazy[tuple[str, int, str], ScoreTable] = Lazy(
+            table_keys, lambda key: load()(key))  # type: ignore[arg-type,misc]
         # Every school cutoff is read at once on first use (about 0.5 s for 150k rows), rather than a province
         # at a time: a first question about a province then costs only its estimates (docs/benchmarks.md).
         self.cutoff_keys: list[tuple[str, str]] = [
