@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.core import compare as cmp
 from bot.core import facts, majors, units
-from bot.core.advise import Ladder, Params, equivalent_tracks, ladder_for, shortlist
+from bot.core.advise import LEVELS, Estimate, Ladder, Params, equivalent_tracks, ladder_for, shortlist
 from bot.core.answers import (
     Answer,
     CompareAnswer,
@@ -30,6 +32,33 @@ from gaokao import regions
 from gaokao.terms import Programme, Round
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Groups:
+    """The groups (majors) of each school of a province-track in a year, per batch level, built from the store's
+    `group_units` on first use and kept (shared by an engine and its twin)."""
+
+    store: Store
+    names: dict[int, str]
+    stale_years: int
+    lock: threading.Lock
+    built: dict[tuple[str, str, int, str], dict[tuple[int, str | None, str], units.SchoolUnits]] = field(
+        default_factory=dict)
+
+    def of(self, prov: str, track: str, year: int, level: str) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
+        """Per (school, campus, level), its groups of the latest year among `year` and the years before it that a
+        ladder still uses (Params.stale_years), in the tracks comparable with `track`."""
+        key = (prov, track, year, level)
+        got = self.built.get(key)
+        if got is None:
+            since = year - self.stale_years - 1
+            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t, level)
+                    if since <= r.year <= year]
+            got = units.build(rows, prov, self.names)
+            with self.lock:
+                self.built[key] = got
+        return got
 
 
 def _name_index(store: Store) -> NameIndex:
@@ -54,11 +83,10 @@ class Engine:
         self._depths: dict[tuple[str, str, str], facts.DepthIndex] = twin_of._depths if twin_of is not None else {}
         self._lock: threading.Lock = twin_of._lock if twin_of is not None else threading.Lock()
         # groups (majors) of each province-track, and ladders of them per major filter (bot/core/units.py)
-        self._units: dict[tuple[str, str, int], dict[tuple[int, str | None, str], units.SchoolUnits]] = (
-            twin_of._units if twin_of is not None else {})
+        self._groups: _Groups = twin_of._groups if twin_of is not None else _Groups(
+            store, {sid: s.name for sid, s in store.schools.items()}, params.stale_years, self._lock)
         self._unit_ladders: dict[tuple[str, str, int, str | None], Ladder | None] = (
             twin_of._unit_ladders if twin_of is not None else {})
-        self._school_names = {sid: s.name for sid, s in store.schools.items()}
         self.names: NameIndex = twin_of.names if twin_of is not None else _name_index(store)
         self._cities: frozenset[str] = twin_of._cities if twin_of is not None else frozenset(
             s.city for s in store.schools.values() if s.city)
@@ -177,32 +205,44 @@ class Engine:
                 return fallback, True
         return base, False
 
-    def _school_units(self, prov: str, track: str, year: int) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
-        key = (prov, track, year)
-        got = self._units.get(key)
-        if got is None:
-            since = year - self.params.stale_years - 1
-            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t) if since <= r.year <= year]
-            got = units.build(rows, prov, self._school_names)
-            with self._lock:
-                self._units[key] = got
-        return got
+    def _school_units(self, prov: str, track: str, year: int,
+                      level: str | None = None) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
+        """The groups (majors) of each school of a province-track in `year`, of one batch level (or of both)."""
+        if level is None:
+            return {k: su for lv in LEVELS for k, su in self._groups.of(prov, track, year, lv).items()}
+        return self._groups.of(prov, track, year, level)
 
     def _unit_ladder(self, prov: str, track: str, year: int, field: str | None) -> Ladder | None:
         """The ladder of a province-track's groups (majors), of those matching `field` when given; None when the
-        data has none. Cached for the field words of the synonym table (others are few and built each time)."""
+        data has none. Cached for the field words of the synonym table (others are few and built each time).
+
+        Each batch level's units are read and placed on first use, as the school ladder's are: a question above the
+        本科 line never pays for the 专科 groups (unless no 本科 one is placed at all)."""
         key = (prov, track, year, field)
         if key in self._unit_ladders:
             return self._unit_ladders[key]
-        su = self._school_units(prov, track, year)
-        lad: Ladder | None = None
-        if su:
-            match = units.matcher(majors.field_words(field)) if field else None
-            est = units.expand(self._ladder(prov, track, year).estimates, su, match)
-            if est and (field is not None or any(e.span is not None and e.span.kind != "school" for e in est)):
-                base = self._ladder(prov, track, year)
-                # a school that filled at the batch line did so by its easiest entry: the school ladder knows
-                lad = Ladder(est, year, self.params, line_units=lambda level, _est: base.at_line(level))
+        base = self._ladder(prov, track, year)
+        match = units.matcher(majors.field_words(field)) if field else None
+        groups = self._groups  # (the ladder is kept by the engine: its build must not hold the engine, a cycle)
+
+        def build(level: str) -> list[Estimate]:
+            got = units.expand(base.level(level), groups.of(prov, track, year, level), match)
+            # The level's estimates (the school ladder's and these) live as long as the engine: out of the cyclic
+            # GC's full passes, which would otherwise walk them all again, 100+ ms in the middle of some answer.
+            gc.freeze()
+            return got
+
+        # a school that filled at the batch line did so by its easiest entry: the school ladder knows
+        lad: Ladder | None = Ladder((), year, self.params, build, line_units=lambda level, _est: base.at_line(level))
+
+        def placed(level: str) -> bool:  # the level has units of its own (any, under a filter) to list
+            if not self._school_units(prov, track, year, level):
+                return False  # no groups: nothing to filter on, or the school ladder's estimates as they are
+            est = lad.level(level)  # type: ignore[union-attr]
+            return bool(est) and (field is not None or any(e.span is not None and e.span.kind != "school" for e in est))
+
+        if not any(placed(level) for level in LEVELS):
+            lad = None
         if field is None or majors.expand(field):
             with self._lock:
                 self._unit_ladders[key] = lad
@@ -300,13 +340,21 @@ class Engine:
         return have
 
     def warm(self) -> int:
-        """Build the ladder of every province-track's latest year ahead of questions; returns how many."""
+        """Build the ladder of every province-track's latest year ahead of questions, and read what the first
+        question of a kind would read (its score table, the index of profiles and comparisons, the strengths);
+        returns how many ladders."""
         latest: dict[tuple[str, str], int] = {}
         for prov, year, track in self.store.tables:
             latest[(prov, track)] = max(year, latest.get((prov, track), year))
+        self.store.school_cutoffs(0)
+        self.store.strengths(0)
+        parse("河南 物理类 位次10000", self.names, self._cities)  # its patterns and character table load on first use
         for (prov, track), year in latest.items():
+            self.store.table(prov, track, year)  # the score table, read on first use
             self._ladder(prov, track, year).warm()
-            self._unit_ladder(prov, track, year, None)
+            lad = self._unit_ladder(prov, track, year, None)
+            if lad is not None:
+                lad.warm()
             self._coverage(prov, track)
             for level in ("本科", "专科"):
                 self._depth_index(prov, track, level)

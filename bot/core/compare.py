@@ -81,7 +81,8 @@ def _years(store: Store, sides: list[Side], province: str, tracks: tuple[str, ..
 
 def home_province(store: Store, side: Side, cities: Collection[str] = ()) -> str | None:
     """Where a side is: its campus's province when the campus is a city (哈工大威海: 山东), else its school's."""
-    city = facts.campus_city(side.campus, cities or {s.city for s in store.schools.values() if s.city})
+    city = (facts.campus_city(side.campus, cities or {s.city for s in store.schools.values() if s.city})
+            if side.campus else None)  # (the set of every school's city only for a campus)
     return (facts.city_province(store, city) if city else None) or store.schools[side.school_id].province
 
 

@@ -7,11 +7,12 @@ import gc
 import logging
 import os
 import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar
 
 import duckdb
 
@@ -200,8 +201,10 @@ class UnitBlock(NamedTuple):
     units: SchoolUnits
 
 
-_GROUP_UNIT_COLUMNS = ("track, school_id, campus, batch_level, year, school_kind, kind, code, name, majors, min_rank, "
-                       "min_score, rank_source")
+UNIT_LEVELS = ("本科", "专科")  # the batch levels of `group_units`, read one at a time
+# Majors only where a unit lists some (most do not): turning 280k empty lists into Python costs about a second.
+_GROUP_UNIT_COLUMNS = ("track, school_id, campus, batch_level, year, school_kind, kind, code, name, "
+                       "CASE WHEN len(majors) > 0 THEN majors END, min_rank, min_score, rank_source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +220,6 @@ class Strength:
 
 K = TypeVar("K")
 V = TypeVar("V")
-T = TypeVar("T")
 
 
 class Lazy(Mapping[K, V]):
@@ -297,7 +299,11 @@ class Store:
             self.cohorts[(p, y, t)] = n
             if cut:
                 self.truncated.add((p, y, t))
-        self.tables: Lazy[tuple[str, int, str], ScoreTable] = Lazy(table_keys, self._load_table)  # type: ignore[arg-type]
+        # The loader holds the store weakly: a store -> tables -> store cycle would keep a replaced store (frozen out of
+        # the cyclic GC with all its cutoffs and groups, bot/serve/engines.py) in memory for good.
+        load = weakref.WeakMethod(self._load_table)
+        self.tables: Lazy[tuple[str, int, str], ScoreTable] = Lazy(
+            table_keys, lambda key: load()(key))  # type: ignore[arg-type,misc]
         # Every school cutoff is read at once on first use (about 0.5 s for 150k rows), rather than a province
         # at a time: a first question about a province then costs only its estimates (docs/benchmarks.md).
         self.cutoff_keys: list[tuple[str, str]] = [
@@ -307,7 +313,8 @@ class Store:
         self._read_lock = threading.Lock()
         self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
         self._strengths: dict[int, list[Strength]] | None = None
-        self._unit_blocks: dict[str, dict[str, list[UnitBlock]]] = {}  # per province, read on first use (unit_rows)
+        # per (province, batch level), read on first use (unit_rows)
+        self._unit_blocks: dict[tuple[str, str], dict[str, list[UnitBlock]]] = {}
         self._units_lock = threading.Lock()
         self._has_group_units = bool(self._q(
             "SELECT 1 FROM duckdb_tables() WHERE table_name = 'group_units' AND database_name = current_database()"))
@@ -332,18 +339,21 @@ class Store:
         with self._read_lock:
             if self._level_cutoffs is None:
                 by_level: dict[tuple[str, str, str], list[Cutoff]] = defaultdict(list)
-                strings: dict[object, object] = {}
-
-                def same(value: T) -> T:
-                    return cast(T, strings.setdefault(value, value))
+                strings: dict[Any, Any] = {}
+                same = strings.setdefault  # same(s, s): the one object of that value (a C call, no frame)
+                new = tuple.__new__
+                ints: dict[int, int] = {}  # apart from scores: 500 == 500.0, and a rank stays an int
+                scores: dict[float, float] = {}
+                same_int, same_score = ints.setdefault, scores.setdefault
 
                 for rows in self._chunks("school_cutoffs", "province, school_id, campus, year, track, batch, "
                                          "batch_level, min_score, min_rank, rank_source, verified"):
                     for prov, sid, campus, year, track, batch, level, score, rank, source, verified in rows:
-                        # One object per distinct string (DuckDB hands out a new one per row): ~40 MB less.
-                        c = Cutoff(sid, same(campus), year, same(track), same(batch),
-                                   same(level), score, rank, same(source), verified)
-                        by_level[(same(prov), c.track, c.batch_level)].append(c)
+                        # One object per distinct value (DuckDB hands out a new one per row): ~50 MB less.
+                        c = new(Cutoff, (same_int(sid, sid), same(campus, campus), year, same(track, track),
+                                         same(batch, batch), same(level, level), same_score(score, score),
+                                         same_int(rank, rank), same(source, source), verified))
+                        by_level[(same(prov, prov), c.track, c.batch_level)].append(c)
                 by_track: dict[tuple[str, str], list[Cutoff]] = defaultdict(list)
                 for (p, t, _), cs in by_level.items():
                     by_track[(p, t)].extend(cs)
@@ -506,24 +516,30 @@ class Store:
         )
         return [UnitCutoff(r[0], r[1], r[2], r[3], r[4], r[5] and clean_major(r[5]), *r[6:]) for r in rows]
 
-    def unit_rows(self, province: str, track: str) -> list[UnitBlock]:
+    def unit_rows(self, province: str, track: str, level: str | None = None) -> list[UnitBlock]:
         """The groups and majors of a province-track, a block per school-campus-batch level and year (`group_units`:
-        of each school's latest year with a school cutoff, or else the year before; no 提前 batch). A province's
-        blocks are read at once on first use and kept: the units in them are those the caller places, shared."""
-        got = self._unit_blocks.get(province)
+        of each school's latest year with a school cutoff, or else the year before; no 提前 batch), of one batch
+        level (本科, 专科) when given. A province's blocks of a level are read at once on first use and kept: the
+        units in them are those the caller places, shared."""
+        if level is None:
+            return [b for lv in UNIT_LEVELS for b in self.unit_rows(province, track, lv)]
+        got = self._unit_blocks.get((province, level))
         if got is None:
             with self._units_lock:
-                got = self._unit_blocks.get(province)
+                got = self._unit_blocks.get((province, level))
                 if got is None:
-                    got = self._unit_blocks[province] = self._read_units(province)
+                    got = self._unit_blocks[(province, level)] = self._read_units(province, level)
+                    # Long-lived, like the cutoffs: out of the cyclic GC's full passes, which would otherwise walk
+                    # them again and again while later questions allocate (about a second over the benchmark).
+                    gc.freeze()
         return got.get(track, [])
 
-    def _read_units(self, province: str) -> dict[str, list[UnitBlock]]:
+    def _read_units(self, province: str, batch_level: str) -> dict[str, list[UnitBlock]]:
         out: dict[str, list[UnitBlock]] = {t: [] for t in TRACKS}  # every track, so one without rows is handed out too
         if not self._has_group_units:
             return out
-        rows = self._q(f"SELECT {_GROUP_UNIT_COLUMNS} FROM group_units WHERE province = $p ORDER BY rowid",
-                       {"p": province})
+        rows = self._q(f"SELECT {_GROUP_UNIT_COLUMNS} FROM group_units WHERE province = $p AND batch_level = $l "
+                       "ORDER BY rowid", {"p": province, "l": batch_level})
         strings: dict[object, object] = {}
         same = strings.setdefault
         ranks: dict[int, int] = {}  # apart from scores: 500 == 500.0, and a rank stays an int
@@ -549,8 +565,9 @@ class Store:
                 school_kind = same(s_kind, s_kind)  # type: ignore[assignment]
             # One object per distinct value (DuckDB hands out a new one per row): ~20 MB less over all provinces.
             units.append(new(Unit, (same(kind, kind), code and same(code, code), same(name, name),
-                                    tuple([same(m, m) for m in majors]) if majors else (), same_rank(rank, rank),
-                                    same_score(score, score), source and same(source, source), head[4])))
+                                    () if majors is None else tuple([same(m, m) for m in majors]),
+                                    same_rank(rank, rank), same_score(score, score), source and same(source, source),
+                                    head[4])))
         if units:
             flush()
         return out

@@ -70,9 +70,10 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
     Without `match`, a school without unit rows keeps its own estimate; with it, only units whose majors match
     are kept (a school without unit rows is left out: nothing says what it teaches)."""
     out: list[Estimate] = []
-    log = math.log
+    log, exp = math.log, math.exp
+    new = tuple.__new__  # estimates built as `e._replace(...)` would, without its per-field dict (a ladder's thousands)
     for e in estimates:
-        su = units.get(e.key)
+        su = units.get((e[0], e[1], e[2]))  # e.key
         if su is not None and not 0 <= e.used[0].year - su.year <= 1:
             su = None  # groups of another year than the school's latest cutoff (or the one before): not its layout
         if su is None:
@@ -80,11 +81,12 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
                 out.append(e)
             continue
         if su.kind == "school" and match is None:  # old 文理 years: one 志愿 was the school, its easiest entry
-            out.append(e._replace(span=su))
+            out.append(new(Estimate, (*e[:10], su)))  # e._replace(span=su)
             continue
         # (asked for a field in an old 文理 year: what the student needs is the matching major's cutoff)
         drift = gap_shift(e, su)
         chosen = su.units if match is not None else _spread(su.units, shown)
+        head, sigma, tail = e[:3], e[4], e[6:9]  # school_id … batch_level; used, factors, verified
         for u in chosen:
             if match is not None:
                 hits = matching(u, match)
@@ -92,7 +94,8 @@ def expand(estimates: Iterable[Estimate], units: Mapping[UnitKey, SchoolUnits], 
                     continue
                 u = u._replace(majors=hits)
             mean = log(max(u.min_rank, 1)) + drift
-            out.append(e._replace(mean=mean, expected_rank=max(1, round(math.exp(mean))), unit=u, span=su))
+            # e._replace(mean=mean, expected_rank=…, unit=u, span=su)
+            out.append(new(Estimate, (*head, mean, sigma, max(1, round(exp(mean))), *tail, u, su)))
     return out
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import shutil
+import weakref
 from pathlib import Path
 
 from bot.core.answer import Engine
@@ -258,3 +260,34 @@ def test_every_note_code_has_a_text() -> None:
 
     assert all(callable(f) for f in TEXT.values())
     assert all(code.split(".")[0] in {"parse", "reach", "school", "major", "compare", "lines", "help"} for code in TEXT)
+
+
+WARM_CASES = ["河南 物理 位次145", "河南 物理 位次5000", "河南 物理 位次145 想学计算机", "河南 物理 位次150 想学考古",
+              "河南 理科 2024 位次250 想学土木工程", "河南 物理 500分", "郑州大学和河南大学哪个好", "河南 物理 位次190 郑州大学",
+              "郑州大学的口腔医学专业怎么样"]
+
+
+def test_an_engine_warmed_at_start_answers_as_one_building_on_first_use(tiny_db: Path) -> None:
+    # group ladders are built a batch level at a time on first use; warm() builds them all at once
+    lazy, warmed = Engine.open(tiny_db), Engine.open(tiny_db)
+    assert warmed.warm() > 0
+    for text in WARM_CASES:
+        assert lazy.answer(text).to_dict() == warmed.answer(text).to_dict(), text
+
+
+def test_a_dropped_engine_is_freed_without_the_cyclic_gc(tiny_db: Path, tmp_path: Path) -> None:
+    # the served bot freezes a warmed engine out of the cyclic GC; a replaced one must then go by refcount alone
+    path = tmp_path / "db.duckdb"
+    shutil.copy(tiny_db, path)
+    e = Engine.open(path)
+    e.warm()
+    for text in WARM_CASES:
+        e.answer(text)
+    gc.freeze()
+    try:
+        engine_ref, store_ref = weakref.ref(e), weakref.ref(e.store)
+        e.store.close()
+        del e
+        assert engine_ref() is None and store_ref() is None
+    finally:
+        gc.unfreeze()

@@ -55,7 +55,9 @@ def test_group_units_are_those_of_each_school_latest_cutoff_year(store: Store) -
         (2, 2025, "group", "group", "101"), (2, 2025, "group", "group", "102"), (3, 2025, "group", "group", "201")}
     g101 = next(u for b in blocks for u in b.units.units if u.code == "101")
     assert (g101.majors, g101.min_rank) == (("口腔医学", "生物科学"), 120)
-    assert store.unit_rows("河南", "物理类") is blocks  # read once
+    bachelor = store.unit_rows("河南", "物理类", "本科")
+    assert bachelor == blocks and store.unit_rows("河南", "物理类", "本科") is bachelor  # read once, a level at a time
+    assert store.unit_rows("河南", "物理类", "专科") == []
     (old,) = store.unit_rows("河南", "理科")  # 郑州大学's 理科 cutoffs end in 2024, with two major rows
     assert (old.school_id, old.year, old.units.kind) == (2, 2024, "school")
     assert [(u.name, u.min_rank) for u in old.units.units] == [("临床医学", 95), ("土木工程", 170)]
