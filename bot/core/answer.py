@@ -54,9 +54,10 @@ class Engine:
         self._depths: dict[tuple[str, str, str], facts.DepthIndex] = twin_of._depths if twin_of is not None else {}
         self._lock: threading.Lock = twin_of._lock if twin_of is not None else threading.Lock()
         # groups (majors) of each province-track, and ladders of them per major filter (bot/core/units.py)
-        self._units: dict[tuple[str, str, int], dict[tuple[int, str | None, str], units.SchoolUnits]] = (
+        self._units: dict[tuple[str, str, int, str], dict[tuple[int, str | None, str], units.SchoolUnits]] = (
             twin_of._units if twin_of is not None else {})
-        self._unit_ladders: dict[tuple[str, str, int, str | None], Ladder | None] = (
+        # (province, track, year, major filter, sino-foreign units too)
+        self._unit_ladders: dict[tuple[str, str, int, str | None, bool], Ladder | None] = (
             twin_of._unit_ladders if twin_of is not None else {})
         self._school_names = {sid: s.name for sid, s in store.schools.items()}
         self.names: NameIndex = twin_of.names if twin_of is not None else _name_index(store)
@@ -119,15 +120,21 @@ class Engine:
         # what the user wrote, less the score conversion the placement line states
         brief = [n for n in notes if score is None or not n.startswith(f"{score:g}分按")]
         placement = facts.placement(self.store, prov, track_used, table, rank, score)
-        keep = facts.school_filter(self.store, q.filters, prov)
-        scope = facts.filter_scope(q.filters, prov)
+        sino = SINO in q.filters  # not a school filter: sino-foreign units join the list (a note says so)
+        listed = [f for f in q.filters if f != SINO]
+        keep = facts.school_filter(self.store, listed, prov)
+        scope = facts.filter_scope(listed, prov)
         qd["filters"] = list(q.filters)
-        if q.filters:
+        if listed:
             notes.append(f"只列{scope}院校。")
             brief.append(f"只列{scope}院校")
         n0 = len(notes)
-        ladder, grain = self._grain(prov, track_used, table.year, q.major, qd, notes)
+        ladder, grain = self._grain(prov, track_used, table.year, q.major, qd, notes, sino)
         brief += [n.rstrip("。") for n in notes[n0:]]  # the major filter, or why it could not be applied
+        if sino:
+            said = _sino_note(bool(self._school_units(prov, track_used, table.year, _SINO_FOREIGN)), prov, track_used)
+            notes.append(said)
+            brief.append(said)
         rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params,
                         ladder=ladder, keep=keep, one_per_school=grain)
         if rec.levels == ("本科",):
@@ -155,15 +162,16 @@ class Engine:
         return ReachAnswer(intent=q.intent, query=qd, results=results, notes=notes, brief=brief, placement=placement)
 
     def _grain(self, prov: str, track: str, year: int, field: str | None, qd: dict[str, Any],
-               notes: list[str]) -> tuple[Ladder, bool]:
+               notes: list[str], sino: bool = False) -> tuple[Ladder, bool]:
         """The ladder the list is drawn from: each school's groups (majors) where the data has them, only those
         teaching `field` when the user named one; the school-level ladder, said so, when no group data matches.
-        The flag: the ladder holds several units of a school."""
+        `sino`: sino-foreign groups (majors) too, at their own cutoffs. The flag: the ladder holds several units
+        of a school."""
         base = self._ladder(prov, track, year)
         if field:
             qd["filters"].append(f"major:{field}")
             qd["major_words"] = list(majors.field_words(field))
-        lad = self._unit_ladder(prov, track, year, field)
+        lad = self._unit_ladder(prov, track, year, field, sino)
         if lad is not None:
             if field:
                 words = majors.field_words(field)
@@ -178,34 +186,41 @@ class Engine:
             why = ("暂无分专业组（专业）的录取数据" if not have else f"的专业组（专业）数据里没有与“{field}”相关的专业"
                    if listed else "的专业组数据没有列出组内专业")
             notes.append(f"{prov}{track}{why}，无法按“{field}”筛选；下面是不分专业的学校列表。")
-            fallback = self._unit_ladder(prov, track, year, None)
+            fallback = self._unit_ladder(prov, track, year, None, sino)
             if fallback is not None:
                 return fallback, True
         return base, False
 
-    def _school_units(self, prov: str, track: str, year: int) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
-        key = (prov, track, year)
+    def _school_units(self, prov: str, track: str, year: int, programme: str = Programme.ORDINARY.value
+                      ) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
+        key = (prov, track, year, programme)
         got = self._units.get(key)
         if got is None:
             since = year - self.params.stale_years - 1
-            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t) if since <= r.year <= year]
+            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t, programme)
+                    if since <= r.year <= year]
             got = units.build(rows, prov, self._school_names)
             with self._lock:
                 self._units[key] = got
         return got
 
-    def _unit_ladder(self, prov: str, track: str, year: int, field: str | None) -> Ladder | None:
-        """The ladder of a province-track's groups (majors), of those matching `field` when given; None when the
-        data has none. Cached for the field words of the synonym table (others are few and built each time)."""
-        key = (prov, track, year, field)
+    def _unit_ladder(self, prov: str, track: str, year: int, field: str | None, sino: bool = False) -> Ladder | None:
+        """The ladder of a province-track's groups (majors), of those matching `field` when given, with the
+        sino-foreign ones (`sino`); None when the data has none. Cached for the field words of the synonym table
+        (others are few and built each time)."""
+        key = (prov, track, year, field, sino)
         if key in self._unit_ladders:
             return self._unit_ladders[key]
         su = self._school_units(prov, track, year)
+        apart = self._school_units(prov, track, year, _SINO_FOREIGN) if sino else {}
         lad: Ladder | None = None
-        if su:
+        if su or apart:
             match = units.matcher(majors.field_words(field)) if field else None
             est = units.expand(self._ladder(prov, track, year).estimates, su, match)
-            if est and (field is not None or any(e.span is not None and e.span.kind != "school" for e in est)):
+            more = units.expand_apart(self._ladder(prov, track, year).estimates, apart, su, match) if apart else []
+            est += more
+            if est and (field is not None or more
+                        or any(e.span is not None and e.span.kind != "school" for e in est)):
                 base = self._ladder(prov, track, year)
                 # a school that filled at the batch line did so by its easiest entry: the school ladder knows
                 lad = Ladder(est, year, self.params, line_units=lambda level, _est: base.at_line(level))
@@ -480,11 +495,19 @@ class Engine:
 
 _ORDINARY = {"code": Programme.ORDINARY.value, "name": Programme.ORDINARY.zh}
 _FIRST = {"code": Round.FIRST.value, "name": Round.FIRST.zh}
+SINO = "sino"  # the Query.filters key (parse.FILTERS) that lists sino-foreign (中外合作办学) groups too
+_SINO_FOREIGN = Programme.SINO_FOREIGN.value
+_PROGRAMMES = {p.value: {"code": p.value, "name": p.zh} for p in (Programme.ORDINARY, Programme.SINO_FOREIGN)}
+
+
+def _sino_note(have: bool, prov: str, track: str) -> Note:
+    """What a list asked to include sino-foreign groups says: they are in (and cost more), or the data has none."""
+    return note("reach.sino-included") if have else note("reach.sino-missing", province=prov, track=track)
 
 
 def _unit_fields(u: units.Unit | None, span: units.SchoolUnits | None) -> dict[str, Any]:
     """A listed school's group (major): what it is, its majors and cutoff, and the school's range that year.
-    Tiers use ordinary first-round rows only, so programme and round are those."""
+    Tiers use first-round rows only, ordinary ones unless the unit is of a programme admitted apart (中外合作办学)."""
     placed = u is not None and u.kind != "school"
     return {
         "unit_kind": u.kind if u is not None else "school",  # 'group', 'major' or 'school' (the easiest entry)
@@ -496,7 +519,7 @@ def _unit_fields(u: units.Unit | None, span: units.SchoolUnits | None) -> dict[s
         "unit_rank_source": u.rank_source if u is not None else None,
         "range": ({"kind": span.kind, "year": span.year, "count": len(span.units), "highest": span.highest,
                    "lowest": span.lowest} if span is not None and span.kind != "school" and placed else None),
-        "programme": _ORDINARY,
+        "programme": _PROGRAMMES.get(u.programme, _ORDINARY) if u is not None else _ORDINARY,
         "round": _FIRST,
     }
 

@@ -37,7 +37,7 @@ def _year(y: int) -> int:
 
 Year = Annotated[int, Field(ge=0, le=2049), AfterValidator(_year)]  # the year asked, 0 = latest
 # the user's list filters: one letter each (FILTER_CODES), then each place as "~word" (pack_filters)
-Filters = Annotated[str, Field(pattern=r"^[hp92dznw]{0,8}(?:~[\u4e00-\u9fff]{1,8}){0,4}$")]
+Filters = Annotated[str, Field(pattern=r"^[hp92dznws]{0,9}(?:~[\u4e00-\u9fff]{1,8}){0,4}$")]
 
 
 class TierCb(CallbackData, prefix="t"):
@@ -80,7 +80,7 @@ DETAIL_TEXT = "详情"
 # parse.FILTERS keys as one letter each in TierCb.f (callback data is limited to 64 bytes); place filters
 # (regions.find_places) follow as "~word" ("~江浙沪", "~武汉"), regions' "near"/"away" as letters.
 FILTER_CODES = {"home": "h", "public": "p", "985": "9", "211": "2", "dfc": "d", "no_zk": "z", "near": "n",
-                "away": "w"}
+                "away": "w", "sino": "s"}
 
 
 def pack_filters(filters: list[str]) -> str:

@@ -66,7 +66,7 @@ def first_page(answer: Answer, per_tier: int) -> Answer:
 
 # "h" -> "省内": words that parse reads back as the same filter
 _FILTER_BY_CODE = {code: FILTER_WORDS.get(key, "") for key, code in FILTER_CODES.items()} | {
-    "z": "不要专科", "n": "离家近", "w": "省外"}
+    "z": "不要专科", "n": "离家近", "w": "省外", "s": "中外合作可以"}
 
 
 def rank_query(cb: TierCb | StandCb | DetailCb) -> str:
