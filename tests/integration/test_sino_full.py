@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
+from bot.core import dbfile
 from bot.core.render import render
 from bot.core.render.notes import texts
 
@@ -20,7 +20,7 @@ def test_guangdong_lists_labelled_sino_groups_at_their_own_cutoffs(full_engine: 
     assert a.query["filters"] == ["sino"]
     sino = [r for r in a.results if r["programme"]["code"] == "sino_foreign"]
     assert sino, a.results
-    con = duckdb.connect(str(full_db), read_only=True)
+    con = dbfile.connect(full_db)  # the engine's configuration: other tests hold it open
     try:
         for r in sino:
             assert r["programme"]["name"] == "中外合作办学" and r["unit_kind"] == "group" and r["group"]["code"]
@@ -47,7 +47,7 @@ def test_guangdong_lists_labelled_sino_groups_at_their_own_cutoffs(full_engine: 
 
 
 def test_most_provinces_have_sino_groups(full_engine: Any, full_db: Path) -> None:
-    con = duckdb.connect(str(full_db), read_only=True)
+    con = dbfile.connect(full_db)  # the engine's configuration: other tests hold it open
     try:
         with_rows = {p for (p,) in con.execute("""SELECT DISTINCT province FROM admissions
                                                   WHERE programme = 'sino_foreign' AND round = 'first'""").fetchall()}
