@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 # Of each school-campus-batch level in a province-track: the rows of its latest year with a school cutoff (what
 # its estimate rests on) or else of the year before, when that year has no group or major rows; a later year of
-# group rows is left out. No 提前 batch. Ordinary and sino-foreign rows are chosen so apart (each its own latest
-# year), both of the years the school's (ordinary) cutoff allows.
+# group rows is left out. No 提前 batch. Ordinary and sino-foreign rows are chosen apart (each its own latest year),
+# both within the years the school's (ordinary) cutoff allows.
 UNIT_PROGRAMMES: tuple[str, ...] = (Programme.ORDINARY.value, Programme.SINO_FOREIGN.value)
 UNIT_ROWS_SQL = """
     WITH latest AS (
@@ -44,7 +44,8 @@ UNIT_ROWS_SQL = """
                       -- the bot read these rows itself
 """
 
-_Batch = tuple[int, str, str, int]  # programme (its place in UNIT_PROGRAMMES), province, family of comparable tracks (物理类 and 理科 …), year
+# programme (its place in UNIT_PROGRAMMES), province, family of comparable tracks (物理类 and 理科 …), year
+_Batch = tuple[int, str, str, int]
 
 
 def build_group_units(con: duckdb.DuckDBPyConnection) -> int:

@@ -497,7 +497,6 @@ _ORDINARY = {"code": Programme.ORDINARY.value, "name": Programme.ORDINARY.zh}
 _FIRST = {"code": Round.FIRST.value, "name": Round.FIRST.zh}
 SINO = "sino"  # the Query.filters key (parse.FILTERS) that lists sino-foreign (中外合作办学) groups too
 _SINO_FOREIGN = Programme.SINO_FOREIGN.value
-_PROGRAMMES = {p.value: {"code": p.value, "name": p.zh} for p in (Programme.ORDINARY, Programme.SINO_FOREIGN)}
 
 
 def _sino_note(have: bool, prov: str, track: str) -> Note:
@@ -519,7 +518,8 @@ def _unit_fields(u: units.Unit | None, span: units.SchoolUnits | None) -> dict[s
         "unit_rank_source": u.rank_source if u is not None else None,
         "range": ({"kind": span.kind, "year": span.year, "count": len(span.units), "highest": span.highest,
                    "lowest": span.lowest} if span is not None and span.kind != "school" and placed else None),
-        "programme": _PROGRAMMES.get(u.programme, _ORDINARY) if u is not None else _ORDINARY,
+        "programme": (_ORDINARY if u is None or u.programme == Programme.ORDINARY
+                      else {"code": u.programme, "name": Programme(u.programme).zh}),
         "round": _FIRST,
     }
 
