@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.core import compare as cmp
 from bot.core import facts, majors, units
-from bot.core.advise import Ladder, Params, equivalent_tracks, ladder_for, shortlist
+from bot.core.advise import LEVELS, Ladder, Params, equivalent_tracks, ladder_for, shortlist
 from bot.core.answers import (
     Answer,
     CompareAnswer,
@@ -132,7 +132,8 @@ class Engine:
         ladder, grain = self._grain(prov, track_used, table.year, q.major, qd, notes, sino)
         brief += [n.rstrip("。") for n in notes[n0:]]  # the major filter, or why it could not be applied
         if sino:
-            said = _sino_note(bool(self._school_units(prov, track_used, table.year, _SINO_FOREIGN)), prov, track_used)
+            said = _sino_note(bool(self._school_units(prov, track_used, table.year, _SINO_FOREIGN)),
+                              _holds_apart(ladder), prov, track_used)
             notes.append(said)
             brief.append(said)
         rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params,
@@ -499,9 +500,18 @@ SINO = "sino"  # the Query.filters key (parse.FILTERS) that lists sino-foreign (
 _SINO_FOREIGN = Programme.SINO_FOREIGN.value
 
 
-def _sino_note(have: bool, prov: str, track: str) -> Note:
-    """What a list asked to include sino-foreign groups says: they are in (and cost more), or the data has none."""
-    return note("reach.sino-included") if have else note("reach.sino-missing", province=prov, track=track)
+def _sino_note(have: bool, placed: bool, prov: str, track: str) -> Note:
+    """What a list asked to include sino-foreign groups says: they are in (and cost more); or the data has none
+    (`have`); or none of them could be placed (of another year than the school's cutoff, or no major asked for)."""
+    if placed:
+        return note("reach.sino-included")
+    return note("reach.sino-unplaced" if have else "reach.sino-missing", province=prov, track=track)
+
+
+def _holds_apart(ladder: Ladder) -> bool:
+    """The ladder holds a unit of a programme admitted apart (中外合作办学)."""
+    return any(e.unit is not None and e.unit.programme != Programme.ORDINARY
+               for level in LEVELS for e in ladder.level(level))
 
 
 def _unit_fields(u: units.Unit | None, span: units.SchoolUnits | None) -> dict[str, Any]:

@@ -98,3 +98,12 @@ def test_the_buttons_keep_the_sino_words(names: NameIndex) -> None:
     cb = TierCb(p="广东", k="物理类", r=30_000, t="稳", f=pack_filters(["home", "sino", "place:武汉"]))
     assert cb.f == "hs~武汉" and TierCb.unpack(cb.pack()) == cb
     assert parse(rank_query(cb), names, frozenset({"武汉市"})).filters == ("home", "sino", "place:武汉")
+
+
+def test_sino_groups_that_teach_no_asked_major_are_said_to_be_left_out(sino_engine: Engine) -> None:
+    a = sino_engine.answer(f"{ASK} 中外合作可以 想学师范")
+    assert a.results and all(r["programme"]["code"] == "ordinary" for r in a.results)
+    assert "河南物理类的中外合作办学专业组（专业）没有可排入的（年份与学校录取数据不符，或不含所问专业），下面只列普通类。" in texts(
+        a.notes)
+    b = sino_engine.answer(f"{ASK} 中外合作可以 想学计算机")
+    assert [r["group"]["code"] for r in b.results if r["programme"]["code"] == "sino_foreign"] == ["103"]
