@@ -158,9 +158,10 @@ CREATE TABLE source_files (
 CREATE TABLE unresolved_names (school_raw VARCHAR, rows BIGINT, how VARCHAR);
 
 -- Each school's groups (院校专业组) or majors per province, track and year, as the bot places them: derived by
--- etl/units.py (with bot/core/units.py derive) from the ordinary first-round group and major rows of the
--- school's latest year with a school cutoff (or the year before), no 提前 batch. Hardest first within a
--- school-campus-batch level-year, in rowid order.
+-- etl/units.py (with bot/core/units.py derive) from the first-round group and major rows of the school's latest
+-- year with a school cutoff (or the year before), no 提前 batch: the ordinary ones, and apart from them (each
+-- its own latest year, written after every ordinary row) the sino-foreign ones. Hardest first within a
+-- school-campus-batch level-year-programme, in rowid order.
 CREATE TABLE group_units (
     province VARCHAR NOT NULL,
     track VARCHAR NOT NULL,        -- the first (by name) of the comparable tracks whose rows made the unit
@@ -175,5 +176,6 @@ CREATE TABLE group_units (
     min_rank INTEGER NOT NULL,
     min_score DOUBLE,
     rank_source VARCHAR,
-    year INTEGER NOT NULL
+    year INTEGER NOT NULL,
+    programme VARCHAR NOT NULL     -- gaokao.terms.Programme code: ordinary / sino_foreign (中外合作办学)
 );

@@ -117,3 +117,28 @@ def make_tiny_db(path: Path) -> Path:
     build_group_units(con)  # as the ETL derives them from the rows above
     con.close()
     return path
+
+
+# 郑州大学's 中外合作办学 group in 河南 物理类 2025 (admitted apart from its ordinary groups, easier than them):
+# school, group, rank, score, majors (name, rank)
+SINO_GROUPS = [(2, "第103组", 260, 540, (("计算机科学与技术(中外合作办学)", 250),
+                                                  ("电子信息工程(中外合作办学)", 260)))]
+
+
+def add_sino_rows(path: Path) -> Path:
+    """Add first-round sino-foreign group rows (SINO_GROUPS) to a tiny database, and rows the units leave out: a
+    sino group of a later round, one of a 提前 batch, and one of a year after every school cutoff. Rebuilds
+    `group_units`."""
+    con = duckdb.connect(str(path))
+    row = """INSERT INTO admissions VALUES ('河南', ?, '物理类', ?, '本科', ?, ?, ?, 'x', NULL, ?, ?, ?, 'sino_foreign',
+             '中外合作办学', ?, ?, 'published', NULL, 'official', NULL, 'tiny')"""
+    for sid, grp, rank, score, majors in SINO_GROUPS:
+        con.execute(row, [2025, "本科批", "本科批", "first", sid, grp, None, "group", score, rank])
+        for major, mrank in majors:
+            con.execute(row, [2025, "本科批", "本科批", "first", sid, grp, major, "major", None, mrank])
+    con.execute(row, [2025, "本科批", "本科批", "solicit", 3, "第209组", None, "group", 400, 800])
+    con.execute(row, [2025, "本科提前批", "本科提前批", "first", 3, "第208组", None, "group", 500, 500])
+    con.execute(row, [2027, "本科批", "本科批", "first", 3, "第207组", None, "group", 500, 500])
+    build_group_units(con)
+    con.close()
+    return path

@@ -563,7 +563,9 @@ def _easiest_of(rows: list[Estimate], lined: Collection[Any]) -> set[Any]:
     easiest: dict[UnitKey, Estimate] = {}
     for e in rows:
         k = e.key
-        if k in lined and (k not in easiest or e.expected_rank > easiest[k].expected_rank):
+        # (a programme admitted apart, 中外合作办学: the school's line says nothing of it)
+        if k in lined and (k not in easiest or e.expected_rank > easiest[k].expected_rank) and (
+                e.unit is None or e.unit.programme == "ordinary"):
             easiest[k] = e
     return {id(e) for e in easiest.values()}
 

@@ -43,17 +43,19 @@ class _Groups:
     names: dict[int, str]
     stale_years: int
     lock: threading.Lock
-    built: dict[tuple[str, str, int, str], dict[tuple[int, str | None, str], units.SchoolUnits]] = field(
+    built: dict[tuple[str, str, int, str, str], dict[tuple[int, str | None, str], units.SchoolUnits]] = field(
         default_factory=dict)
 
-    def of(self, prov: str, track: str, year: int, level: str) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
+    def of(self, prov: str, track: str, year: int, level: str, programme: str = Programme.ORDINARY.value
+           ) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
         """Per (school, campus, level), its groups of the latest year among `year` and the years before it that a
-        ladder still uses (Params.stale_years), in the tracks comparable with `track`."""
-        key = (prov, track, year, level)
+        ladder still uses (Params.stale_years), in the tracks comparable with `track`; of ordinary admission, or
+        of the programme named (sino_foreign)."""
+        key = (prov, track, year, level, programme)
         got = self.built.get(key)
         if got is None:
             since = year - self.stale_years - 1
-            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t, level)
+            rows = [r for t in equivalent_tracks(track) for r in self.store.unit_rows(prov, t, level, programme)
                     if since <= r.year <= year]
             got = units.build(rows, prov, self.names)
             with self.lock:
@@ -85,7 +87,8 @@ class Engine:
         # groups (majors) of each province-track, and ladders of them per major filter (bot/core/units.py)
         self._groups: _Groups = twin_of._groups if twin_of is not None else _Groups(
             store, {sid: s.name for sid, s in store.schools.items()}, params.stale_years, self._lock)
-        self._unit_ladders: dict[tuple[str, str, int, str | None], Ladder | None] = (
+        # (province, track, year, major filter, sino-foreign units too)
+        self._unit_ladders: dict[tuple[str, str, int, str | None, bool], Ladder | None] = (
             twin_of._unit_ladders if twin_of is not None else {})
         self.names: NameIndex = twin_of.names if twin_of is not None else _name_index(store)
         self._cities: frozenset[str] = twin_of._cities if twin_of is not None else frozenset(
@@ -144,14 +147,21 @@ class Engine:
         # what the user wrote, less the score conversion the placement line states
         brief = [n for n in notes if not (isinstance(n, Note) and n.code == "reach.score-rank")]
         placement: list[Note] = list(facts.placement(self.store, prov, track_used, table, rank, score))
-        keep = facts.school_filter(self.store, q.filters, prov)
+        sino = SINO in q.filters  # not a school filter: sino-foreign units join the list (a note says so)
+        listed = [f for f in q.filters if f != SINO]
+        keep = facts.school_filter(self.store, listed, prov)
         qd["filters"] = list(q.filters)
-        if q.filters:
-            notes.append(note("reach.filter", filters=list(q.filters), province=prov))
+        if listed:
+            notes.append(note("reach.filter", filters=listed, province=prov))
             brief.append(notes[-1])
         n0 = len(notes)
-        ladder, grain = self._grain(prov, track_used, table.year, q.major, qd, notes)
+        ladder, grain = self._grain(prov, track_used, table.year, q.major, qd, notes, sino)
         brief += notes[n0:]  # the major filter, or why it could not be applied
+        if sino:
+            said = _sino_note(bool(self._school_units(prov, track_used, table.year, programme=_SINO_FOREIGN)),
+                              _holds_apart(ladder), prov, track_used)
+            notes.append(said)
+            brief.append(said)
         rec = shortlist(self.store, prov, track_used, rank, table.year, params=self.params,
                         ladder=ladder, keep=keep, one_per_school=grain)
         if rec.levels == ("本科",):
@@ -179,15 +189,16 @@ class Engine:
         return ReachAnswer(intent=q.intent, query=qd, results=results, notes=notes, brief=brief, placement=placement)
 
     def _grain(self, prov: str, track: str, year: int, field: str | None, qd: dict[str, Any],
-               notes: list[Note]) -> tuple[Ladder, bool]:
+               notes: list[Note], sino: bool = False) -> tuple[Ladder, bool]:
         """The ladder the list is drawn from: each school's groups (majors) where the data has them, only those
         teaching `field` when the user named one; the school-level ladder, said so, when no group data matches.
-        The flag: the ladder holds several units of a school."""
+        `sino`: sino-foreign groups (majors) too, at their own cutoffs. The flag: the ladder holds several units
+        of a school."""
         base = self._ladder(prov, track, year)
         if field:
             qd["filters"].append(f"major:{field}")
             qd["major_words"] = list(majors.field_words(field))
-        lad = self._unit_ladder(prov, track, year, field)
+        lad = self._unit_ladder(prov, track, year, field, sino)
         if lad is not None:
             if field:
                 notes.append(note("reach.major-filter", field=field, words=list(majors.field_words(field)),
@@ -200,25 +211,27 @@ class Engine:
                          for u in su.units)
             why = "no-units" if not have else "no-match" if listed else "no-majors"
             notes.append(note("reach.major-unfiltered", province=prov, track=track, field=field, why=why))
-            fallback = self._unit_ladder(prov, track, year, None)
+            fallback = self._unit_ladder(prov, track, year, None, sino)
             if fallback is not None:
                 return fallback, True
         return base, False
 
-    def _school_units(self, prov: str, track: str, year: int,
-                      level: str | None = None) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
-        """The groups (majors) of each school of a province-track in `year`, of one batch level (or of both)."""
+    def _school_units(self, prov: str, track: str, year: int, level: str | None = None,
+                      programme: str = Programme.ORDINARY.value) -> dict[tuple[int, str | None, str], units.SchoolUnits]:
+        """The groups (majors) of each school of a province-track in `year`, of one batch level (or of both), of
+        ordinary admission or of the programme named."""
         if level is None:
-            return {k: su for lv in LEVELS for k, su in self._groups.of(prov, track, year, lv).items()}
-        return self._groups.of(prov, track, year, level)
+            return {k: su for lv in LEVELS for k, su in self._groups.of(prov, track, year, lv, programme).items()}
+        return self._groups.of(prov, track, year, level, programme)
 
-    def _unit_ladder(self, prov: str, track: str, year: int, field: str | None) -> Ladder | None:
-        """The ladder of a province-track's groups (majors), of those matching `field` when given; None when the
-        data has none. Cached for the field words of the synonym table (others are few and built each time).
+    def _unit_ladder(self, prov: str, track: str, year: int, field: str | None, sino: bool = False) -> Ladder | None:
+        """The ladder of a province-track's groups (majors), of those matching `field` when given, with the
+        sino-foreign ones (`sino`); None when the data has none. Cached for the field words of the synonym table
+        (others are few and built each time).
 
         Each batch level's units are read and placed on first use, as the school ladder's are: a question above the
         本科 line never pays for the 专科 groups (unless no 本科 one is placed at all)."""
-        key = (prov, track, year, field)
+        key = (prov, track, year, field, sino)
         if key in self._unit_ladders:
             return self._unit_ladders[key]
         base = self._ladder(prov, track, year)
@@ -226,7 +239,12 @@ class Engine:
         groups = self._groups  # (the ladder is kept by the engine: its build must not hold the engine, a cycle)
 
         def build(level: str) -> list[Estimate]:
-            got = units.expand(base.level(level), groups.of(prov, track, year, level), match)
+            ordinary = groups.of(prov, track, year, level)
+            got = units.expand(base.level(level), ordinary, match)
+            if sino:
+                apart = groups.of(prov, track, year, level, _SINO_FOREIGN)
+                if apart:
+                    got += units.expand_apart(base.level(level), apart, ordinary, match)
             # The level's estimates (the school ladder's and these) live as long as the engine: out of the cyclic
             # GC's full passes, which would otherwise walk them all again, 100+ ms in the middle of some answer.
             gc.freeze()
@@ -236,10 +254,13 @@ class Engine:
         lad: Ladder | None = Ladder((), year, self.params, build, line_units=lambda level, _est: base.at_line(level))
 
         def placed(level: str) -> bool:  # the level has units of its own (any, under a filter) to list
-            if not self._school_units(prov, track, year, level):
+            if not self._school_units(prov, track, year, level) and not (
+                    sino and self._school_units(prov, track, year, level, _SINO_FOREIGN)):
                 return False  # no groups: nothing to filter on, or the school ladder's estimates as they are
             est = lad.level(level)  # type: ignore[union-attr]
-            return bool(est) and (field is not None or any(e.span is not None and e.span.kind != "school" for e in est))
+            return bool(est) and (field is not None or any(
+                e.span is not None and (e.span.kind != "school" or (e.unit is not None and e.unit.programme != "ordinary"))
+                for e in est))
 
         if not any(placed(level) for level in LEVELS):
             lad = None
@@ -523,11 +544,27 @@ class Engine:
 
 _ORDINARY = {"code": Programme.ORDINARY.value, "name": Programme.ORDINARY.zh}
 _FIRST = {"code": Round.FIRST.value, "name": Round.FIRST.zh}
+SINO = "sino"  # the Query.filters key (parse.FILTERS) that lists sino-foreign (中外合作办学) groups too
+_SINO_FOREIGN = Programme.SINO_FOREIGN.value
+
+
+def _sino_note(have: bool, placed: bool, prov: str, track: str) -> Note:
+    """What a list asked to include sino-foreign groups says: they are in (and cost more); or the data has none
+    (`have`); or none of them could be placed (of another year than the school's cutoff, or no major asked for)."""
+    if placed:
+        return note("reach.sino-included")
+    return note("reach.sino-unplaced" if have else "reach.sino-missing", province=prov, track=track)
+
+
+def _holds_apart(ladder: Ladder) -> bool:
+    """The ladder holds a unit of a programme admitted apart (中外合作办学)."""
+    return any(e.unit is not None and e.unit.programme != Programme.ORDINARY
+               for level in LEVELS for e in ladder.level(level))
 
 
 def _unit_fields(u: units.Unit | None, span: units.SchoolUnits | None) -> dict[str, Any]:
     """A listed school's group (major): what it is, its majors and cutoff, and the school's range that year.
-    Tiers use ordinary first-round rows only, so programme and round are those."""
+    Tiers use first-round rows only, ordinary ones unless the unit is of a programme admitted apart (中外合作办学)."""
     placed = u is not None and u.kind != "school"
     return {
         "unit_kind": u.kind if u is not None else "school",  # 'group', 'major' or 'school' (the easiest entry)
@@ -539,7 +576,8 @@ def _unit_fields(u: units.Unit | None, span: units.SchoolUnits | None) -> dict[s
         "unit_rank_source": u.rank_source if u is not None else None,
         "range": ({"kind": span.kind, "year": span.year, "count": len(span.units), "highest": span.highest,
                    "lowest": span.lowest} if span is not None and span.kind != "school" and placed else None),
-        "programme": _ORDINARY,
+        "programme": (_ORDINARY if u is None or u.programme == Programme.ORDINARY
+                      else {"code": u.programme, "name": Programme(u.programme).zh}),
         "round": _FIRST,
     }
 

@@ -60,6 +60,10 @@ FILTERS: dict[str, re.Pattern[str]] = {
     "211": re.compile(r"(?<!\d)211(?!\d)"),
     "dfc": re.compile(r"双一流"),
     "no_zk": re.compile(r"(?:不要|不考虑|不上|不读|不去|排除|除了|除去)(?:高职)?专科|(?:只要|只看|只上|只读|只报)本科"),
+    # not a filter: sino-foreign groups (中外合作办学) join the list, labelled ("不要中外合作" is the default)
+    "sino": re.compile(r"(?<![不没])(?:接受|可以|能|也|含|包含|包括|加上|算上)(?:报|上|考虑)?(?:中外合作|合作办学)"
+                       r"|(?:中外合作|合作办学)(?:办学)?(?:专业组?|项目)?的?(?:都?可以|也行|也可以|能接受|可接受|可|行|没问题|也?ok)",
+                       re.I),
 }
 # a unit after the number: 万/w (x10,000), 千/k (x1,000): "4.5万", "8千", "8.5千", "12k"
 _NUMBER = re.compile(

@@ -171,6 +171,7 @@ class Unit(NamedTuple):
     min_score: float | None
     rank_source: str | None
     year: int
+    programme: str = "ordinary"  # gaokao.terms.Programme code: 'ordinary', or 'sino_foreign' (中外合作办学)
 
 
 class SchoolUnits(NamedTuple):
@@ -313,13 +314,16 @@ class Store:
         self._read_lock = threading.Lock()
         self._school_index: dict[int, list[tuple[str, Cutoff]]] | None = None
         self._strengths: dict[int, list[Strength]] | None = None
-        # per (province, batch level), read on first use (unit_rows)
-        self._unit_blocks: dict[tuple[str, str], dict[str, list[UnitBlock]]] = {}
+        # per (province, batch level, programme), read on first use (unit_rows)
+        self._unit_blocks: dict[tuple[str, str, str], dict[str, list[UnitBlock]]] = {}
         self._units_lock = threading.Lock()
         self._has_group_units = bool(self._q(
             "SELECT 1 FROM duckdb_tables() WHERE table_name = 'group_units' AND database_name = current_database()"))
         if not self._has_group_units:
             log.warning("%s has no group_units table (built before it): answers stay at the school grain", self.path)
+        self._has_unit_programmes = bool(self._q(  # built before sino-foreign units: its rows are all ordinary
+            "SELECT 1 FROM duckdb_columns() WHERE table_name = 'group_units' AND column_name = 'programme' "
+            "AND database_name = current_database()"))
         self.lines: dict[tuple[str, int, str], list[tuple[str, float]]] = defaultdict(list)
         for p, y, t, b, s in self._q("SELECT province, year, track, batch, score FROM control_lines ORDER BY score DESC"):
             self.lines[(p, y, t)].append((b, s))
@@ -516,30 +520,37 @@ class Store:
         )
         return [UnitCutoff(r[0], r[1], r[2], r[3], r[4], r[5] and clean_major(r[5]), *r[6:]) for r in rows]
 
-    def unit_rows(self, province: str, track: str, level: str | None = None) -> list[UnitBlock]:
+    def unit_rows(self, province: str, track: str, level: str | None = None,
+                  programme: str = "ordinary") -> list[UnitBlock]:
         """The groups and majors of a province-track, a block per school-campus-batch level and year (`group_units`:
         of each school's latest year with a school cutoff, or else the year before; no 提前 batch), of one batch
-        level (本科, 专科) when given. A province's blocks of a level are read at once on first use and kept: the
-        units in them are those the caller places, shared."""
+        level (本科, 专科) when given; ordinary ones unless `programme` names another (gaokao.terms.Programme:
+        'sino_foreign', whose units say so). A province's blocks of a level are read at once on first use and kept:
+        the units in them are those the caller places, shared."""
         if level is None:
-            return [b for lv in UNIT_LEVELS for b in self.unit_rows(province, track, lv)]
-        got = self._unit_blocks.get((province, level))
+            return [b for lv in UNIT_LEVELS for b in self.unit_rows(province, track, lv, programme)]
+        key = (province, level, programme)
+        got = self._unit_blocks.get(key)
         if got is None:
             with self._units_lock:
-                got = self._unit_blocks.get((province, level))
+                got = self._unit_blocks.get(key)
                 if got is None:
-                    got = self._unit_blocks[(province, level)] = self._read_units(province, level)
+                    got = self._unit_blocks[key] = self._read_units(province, level, programme)
                     # Long-lived, like the cutoffs: out of the cyclic GC's full passes, which would otherwise walk
                     # them again and again while later questions allocate (about a second over the benchmark).
                     gc.freeze()
         return got.get(track, [])
 
-    def _read_units(self, province: str, batch_level: str) -> dict[str, list[UnitBlock]]:
+    def _read_units(self, province: str, batch_level: str, programme: str = "ordinary") -> dict[str, list[UnitBlock]]:
         out: dict[str, list[UnitBlock]] = {t: [] for t in TRACKS}  # every track, so one without rows is handed out too
-        if not self._has_group_units:
+        if not self._has_group_units or (programme != "ordinary" and not self._has_unit_programmes):
             return out
-        rows = self._q(f"SELECT {_GROUP_UNIT_COLUMNS} FROM group_units WHERE province = $p AND batch_level = $l "
-                       "ORDER BY rowid", {"p": province, "l": batch_level})
+        if self._has_unit_programmes:
+            rows = self._q(f"SELECT {_GROUP_UNIT_COLUMNS} FROM group_units WHERE province = $p AND batch_level = $l "
+                           "AND programme = $g ORDER BY rowid", {"p": province, "l": batch_level, "g": programme})
+        else:
+            rows = self._q(f"SELECT {_GROUP_UNIT_COLUMNS} FROM group_units WHERE province = $p AND batch_level = $l "
+                           "ORDER BY rowid", {"p": province, "l": batch_level})
         strings: dict[object, object] = {}
         same = strings.setdefault
         ranks: dict[int, int] = {}  # apart from scores: 500 == 500.0, and a rank stays an int
@@ -567,7 +578,7 @@ class Store:
             units.append(new(Unit, (same(kind, kind), code and same(code, code), same(name, name),
                                     () if majors is None else tuple([same(m, m) for m in majors]),
                                     same_rank(rank, rank), same_score(score, score), source and same(source, source),
-                                    head[4])))
+                                    head[4], programme)))
         if units:
             flush()
         return out

@@ -121,3 +121,29 @@ def easiest_note(province: str, year: int, grouped: bool, some_without: bool) ->
     if regions.track_system(province, year) == "old" or (grouped and not some_without):
         return None
     return note("reach.easiest", province=province, grouped=grouped, by_major=province in MAJOR_MODE)
+
+
+def expand_apart(estimates: Iterable[Estimate], apart: Mapping[UnitKey, SchoolUnits],
+                 ordinary: Mapping[UnitKey, SchoolUnits], match: Match | None = None,
+                 shown: int = SHOWN) -> list[Estimate]:
+    """The units of a programme admitted apart (中外合作办学: `apart`), each placed as `expand` places a school's
+    groups: at its own latest cutoff, moved as the school's easiest entry is expected to move from the school's
+    ordinary layout (`ordinary`) of that year (bounded; not moved without one). Only such units come out: a school
+    without them (or with them of another year than its cutoff's) adds nothing."""
+    out: list[Estimate] = []
+    for e in estimates:
+        su = apart.get(e.key)
+        if su is None or not 0 <= e.used[0].year - su.year <= 1:
+            continue
+        base = ordinary.get(e.key)
+        drift = (min(DRIFT, max(-DRIFT, e.mean - math.log(base.lowest)))
+                 if base is not None and base.year == su.year and base.lowest else 0.0)
+        for u in su.units if match is not None else _spread(su.units, shown):
+            if match is not None:
+                hits = matching(u, match)
+                if not hits:
+                    continue
+                u = u._replace(majors=hits)
+            mean = math.log(max(u.min_rank, 1)) + drift
+            out.append(e._replace(mean=mean, expected_rank=max(1, round(math.exp(mean))), unit=u, span=su))
+    return out

@@ -41,7 +41,7 @@ def _year(y: int) -> int:
 
 Year = Annotated[int, Field(ge=0, le=2049), AfterValidator(_year)]  # the year asked, 0 = latest
 # the user's list filters: one letter each (FILTER_CODES), then each place as "~word" (pack_filters)
-Filters = Annotated[str, Field(pattern=r"^[hp92dznw]{0,8}(?:~[\u4e00-\u9fff]{1,12}){0,4}$")]
+Filters = Annotated[str, Field(pattern=r"^[hp92dznws]{0,9}(?:~[\u4e00-\u9fff]{1,12}){0,4}$")]
 
 
 # a field of study asked ("想学计算机" -> 计算机; the synonym table also has "AI")
@@ -89,7 +89,7 @@ DETAIL_TEXT = "详情"
 # (places.find_places) follow as "~word" ("~江浙沪", "~武汉"; a region word reads back as a region), "near" and
 # "away" as letters.
 FILTER_CODES = {"home": "h", "public": "p", "985": "9", "211": "2", "dfc": "d", "no_zk": "z", "near": "n",
-                "away": "w"}
+                "away": "w", "sino": "s"}
 
 
 def pack_filters(filters: Sequence[str]) -> str:

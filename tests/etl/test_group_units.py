@@ -11,7 +11,7 @@ from bot.core.units import build
 from etl.units import UNIT_ROWS_SQL, UnitRow, build_group_units, derive
 from gaokao.majors import clean_major
 from gaokao.regions import equivalent_tracks
-from tests.tinydb import make_tiny_db
+from tests.tinydb import SINO_GROUPS, add_sino_rows, make_tiny_db
 
 
 def _add_rows(path: Path) -> None:
@@ -34,8 +34,8 @@ def test_group_units_are_what_the_rows_derive(tmp_path: Path) -> None:
     _add_rows(path)
     con = duckdb.connect(str(path), read_only=True)
     rows = [UnitRow(sid, campus, year, track, lb, level, grp, major and clean_major(major), rank, score, source, q)
-            for _, track, sid, campus, year, lb, level, grp, major, rank, score, source, q in con.execute(UNIT_ROWS_SQL)
-            .fetchall()]
+            for _, track, sid, campus, year, lb, level, grp, major, rank, score, source, q, programme
+            in con.execute(UNIT_ROWS_SQL).fetchall() if programme == "ordinary"]
     con.close()
     store = Store(path)
     try:
@@ -65,3 +65,32 @@ def test_groups_are_read_from_the_normal_form_of_their_labels() -> None:
         ("2", "2组", ("数学类",)), ("0A2", "0A2组", ("化学类",)), ("30", "30组", ("电气类", "自动化类")),
         (None, "护理学组", ("护理学",)),
     ]
+
+
+def test_sino_foreign_units_are_apart_and_leave_the_ordinary_ones_as_they_were(tmp_path: Path) -> None:
+    plain = make_tiny_db(tmp_path / "plain.duckdb")
+    sino = add_sino_rows(make_tiny_db(tmp_path / "sino.duckdb"))
+    with duckdb.connect(str(plain), read_only=True) as con:
+        want = con.execute("SELECT * EXCLUDE programme FROM group_units ORDER BY rowid").fetchall()
+        assert con.execute("SELECT DISTINCT programme FROM group_units").fetchall() == [("ordinary",)]
+    with duckdb.connect(str(sino), read_only=True) as con:
+        got = con.execute("SELECT * EXCLUDE programme FROM group_units WHERE programme = 'ordinary' "
+                          "ORDER BY rowid").fetchall()
+        apart = con.execute("SELECT province, track, school_id, batch_level, school_kind, kind, code, majors, "
+                            "min_rank, min_score, year FROM group_units WHERE programme = 'sino_foreign'").fetchall()
+        (last_ordinary,) = con.execute("SELECT max(rowid) FROM group_units WHERE programme = 'ordinary'").fetchone()
+        (first_sino,) = con.execute("SELECT min(rowid) FROM group_units WHERE programme = 'sino_foreign'").fetchone()
+    assert got == want and want  # the same ordinary rows, in the same order (the sino ones after them)
+    # the first-round group of the school's cutoff year, at its own cutoff; not the later round, the 提前 batch
+    # nor the year after every cutoff
+    (sid, _, rank, score, majors), = SINO_GROUPS
+    assert apart == [("河南", "物理类", sid, "本科", "group", "group", "103", [m for m, _ in majors], rank, score, 2025)]
+    assert first_sino > last_ordinary
+    store = Store(sino)
+    try:
+        assert all(u.programme == "ordinary" for b in store.unit_rows("河南", "物理类") for u in b.units.units)
+        (block,) = store.unit_rows("河南", "物理类", programme="sino_foreign")
+        assert (block.school_id, block.year) == (sid, 2025)
+        assert [(u.code, u.min_rank, u.programme) for u in block.units.units] == [("103", rank, "sino_foreign")]
+    finally:
+        store.close()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bot.core import places
 from bot.core.notes import Note
-from bot.core.render import notes_reach, notes_school
+from bot.core.render import notes_reach, notes_school, notes_sino
 
 
 def _unsupported(word: str) -> str:
@@ -27,6 +27,7 @@ TEXT: dict[str, Callable[..., str]] = {
     "parse.filter-unsupported": lambda arg: _unsupported(arg),
     **notes_reach.TEXT,
     **notes_school.TEXT,
+    **notes_sino.TEXT,
 }
 
 

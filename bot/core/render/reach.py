@@ -155,7 +155,7 @@ def _unit_text(r: dict[str, Any]) -> str:
     shown = "、".join(short) + ("…" if len(majors) > 3 else "")
     cut = f"{r['unit_year']} 位次{_fmt_rank(r['unit_rank'], r['unit_rank_source'])}"
     if kind == "school":  # old 文理 years: the school is the 志愿; its matching majors
-        return f"{shown} {cut}"
+        return f"{_programme_label(r)}{shown} {cut}"
     name = r["group"]["name"] if kind == "group" else ""
     # a major, or a group without a code named after its first major: its majors alone
     head = shown if kind != "group" or name in majors else f"{name}（{shown}）" if shown else name
@@ -163,10 +163,15 @@ def _unit_text(r: dict[str, Any]) -> str:
     if span and span["count"] > 1:
         word = "组" if span["kind"] == "group" else "个专业"
         cut += f" · {span['count']}{word} {span['highest']:,}–{span['lowest']:,}"
-    return f"{head} {cut}"
+    return f"{_programme_label(r)}{head} {cut}"
 
 
-_MAJOR_REMARK = re.compile(r"[【\[][^】\]]*[】\]]|[（(]\s*含[^）)]*[）)]")
+def _programme_label(r: dict[str, Any]) -> str:
+    """"【中外合作】" before a sino-foreign group (major), which the list holds only when asked; "" for others."""
+    return "【中外合作】" if (r.get("programme") or {}).get("code") == "sino_foreign" else ""
+
+
+_MAJOR_REMARK = re.compile(r"[【\[][^】\]]*[】\]]|[（(]\s*含[^）)]*[）)]|[（(]中外合作(?:办学)?[）)]")  # 【中外合作】 says it
 
 
 def _short_major(name: str) -> str:

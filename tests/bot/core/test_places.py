@@ -41,11 +41,12 @@ def test_place_filters_are_read(names: NameIndex, text: str, filters: tuple[str,
 
 
 def test_unsupported_filter_words_are_noted(names: NameIndex) -> None:
-    q = parse("河南 物理 位次3万 学费低 就业好的 保研率高 中外合作可以", names)
+    q = parse("河南 物理 位次3万 学费低 就业好的 保研率高 不要中外合作", names)
     assert q.filters == ()
     assert [n for n in q.notes if n.startswith("filter-unsupported")] == [
         "filter-unsupported: 学费低", "filter-unsupported: 就业好", "filter-unsupported: 保研率",
-        "filter-unsupported: 中外合作"]
+        "filter-unsupported: 不要中外合作"]
+    assert parse("河南 物理 位次3万 学费低 中外合作可以", names).filters == ("sino",)  # a list option now
 
 
 def test_place_test_keeps_provinces_cities_and_neighbours() -> None:
@@ -81,7 +82,7 @@ def test_no_vocational_drops_zhuanke(engine: Engine) -> None:
 
 
 def test_unapplied_filters_are_named_in_the_answer(engine: Engine) -> None:
-    a = engine.answer("河南 理科 位次100 学费低 中外合作可以")
+    a = engine.answer("河南 理科 位次100 学费低 不要中外合作")
     assert a.query["filters"] == []
     assert "没有按“学费低”筛选，因为数据库里没有学费数据。" in texts(a.notes)
-    assert any(n.startswith("没有按“中外合作”筛选，因为冲稳保列表只按普通类录取排") for n in texts(a.notes))
+    assert any(n.startswith("没有按“不要中外合作”筛选，因为列表本来就只按普通类录取排") for n in texts(a.notes))
