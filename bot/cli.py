@@ -10,7 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-from bot.core.answer import Answer, Engine
+from bot.core.answer import Engine
+from bot.core.answers import Answer, ReachAnswer
 from bot.core.errors import BotError
 from bot.core.render import render
 from bot.settings import ENV_HELP, Settings, load_settings
@@ -169,7 +170,7 @@ def chat_reply(engine: Engine, text: str, last: Answer | None) -> tuple[str, Ans
             return NOTHING_MORE, None
         return "\n\n".join(render(last, detail=True)), last
     ans = engine.answer(text)
-    rank = ans.intent in ("rank", "score") and not ans.problem and bool(ans.results)
+    rank = isinstance(ans, ReachAnswer) and not ans.problem and bool(ans.results)
     reply = "\n\n".join(render(ans, more=MORE_HINT if rank else ""))
     return reply, ans if rank else last
 

@@ -28,7 +28,8 @@ from typing import TypeVar
 import duckdb
 
 from bot.core import dbfile
-from bot.core.answer import Answer, Engine
+from bot.core.answer import Engine
+from bot.core.answers import Answer
 from bot.core.asks import Ask
 from bot.core.errors import DataUnavailable
 from bot.core.parse import Query

@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import AfterValidator, Field
 
-from bot.core.answer import Answer
+from bot.core.answers import Answer, CompareAnswer, MajorAnswer, ReachAnswer, SchoolAnswer
 from bot.core.asks import RankAsk, canonical_filters, place_key, rank_ask
 from bot.core.parse import MAX_RANK
 from bot.core.places import PLACE_KINDS
@@ -101,7 +101,7 @@ def pack_filters(filters: Sequence[str]) -> str:
 def rank_fields(ask: RankAsk) -> dict[str, Any] | None:
     """The callback fields that carry `ask`, or None when it cannot be carried whole (a long place name, a track
     or field buttons do not know): no button rather than one that answers something else."""
-    fields = {"p": ask.province, "k": ask.track or "", "r": ask.rank, "y": ask.year or 0, "f": pack_filters(ask.filters),
+    fields: dict[str, Any] = {"p": ask.province, "k": ask.track or "", "r": ask.rank, "y": ask.year or 0, "f": pack_filters(ask.filters),
               "j": ask.major or ""}
     try:
         carried = RankCb(**fields).to_ask()
@@ -153,24 +153,25 @@ def for_answer(answer: Answer) -> InlineKeyboardMarkup | None:
     """Buttons under a chat answer: tiers to page through and the standing chart, a school's trend, a comparison
     chart."""
     kb = InlineKeyboardBuilder()
-    ask = rank_ask(answer.query) if answer.intent in ("rank", "score") and answer.results else None
-    fields = rank_fields(ask) if ask is not None and not answer.problem else None
-    if fields is not None:
+    reach = answer if isinstance(answer, ReachAnswer) and answer.results and not answer.problem else None
+    ask = rank_ask(reach.query) if reach is not None else None
+    fields = rank_fields(ask) if ask is not None else None
+    if reach is not None and fields is not None:
         totals: dict[str, int] = answer.query.get("totals", {})
         for tier in TIERS:
             cb = TierCb(**fields, t=tier, m="o")
             if totals.get(tier) and _fits(cb):  # a long list of places leaves no room: no pages
                 kb.button(text=f"{tier} {totals[tier]}所 ›", callback_data=cb)
         chart = RankCb(**fields, v="s")
-        if any(r.get("cutoff_rank") is not None for r in answer.results) and _packs(chart):
+        if any(r.get("cutoff_rank") is not None for r in reach.results) and _packs(chart):
             kb.row(InlineKeyboardButton(text="📊 图表", callback_data=chart.pack()))
         detail = RankCb(**fields, v="d")
         if _packs(detail):
             kb.row(InlineKeyboardButton(text=DETAIL_TEXT, callback_data=detail.pack()))
-    elif answer.intent in ("school", "major") and answer.school and answer.school.get("cutoffs"):
+    elif isinstance(answer, SchoolAnswer | MajorAnswer) and answer.school and answer.school.get("cutoffs"):
         s = answer.school
         kb.button(text="📈 历年录取位次走势", callback_data=HistCb(s=s["school_id"], p=s.get("cutoffs_in") or ""))
-    elif answer.intent == "compare" and len(answer.schools) == 2:
+    elif isinstance(answer, CompareAnswer) and len(answer.schools) == 2:
         a, b = answer.schools
         kb.button(text="📊 两校录取位次走势", callback_data=CmpCb(a=a["school_id"], b=b["school_id"],
                                                                    p=a.get("cutoffs_in") or "", g=1))

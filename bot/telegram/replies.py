@@ -8,7 +8,7 @@ from aiogram import Bot
 from aiogram.enums import ChatType
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message, ReplyParameters
 
-from bot.core.answer import Answer
+from bot.core.answers import Answer
 from bot.core.render import render, split
 from bot.serve.engines import Core
 from bot.telegram.keyboards import for_answer

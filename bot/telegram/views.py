@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram.types import BotCommand
 
-from bot.core.answer import Answer
+from bot.core.answers import Answer, MajorAnswer, ReachAnswer
 from bot.core.render import help_text, note_text
 from bot.telegram.keyboards import TierCb
 
@@ -49,10 +49,13 @@ def full_help(username: str | None) -> str:
     return "\n".join(lines)
 
 
-def first_page(answer: Answer, per_tier: int) -> Answer:
+A = TypeVar("A", bound=Answer)
+
+
+def first_page(answer: A, per_tier: int) -> A:
     """The answer with at most `per_tier` schools per tier (the rest is reached by buttons); other answers
     as they are."""
-    if answer.intent not in ("rank", "score") or not answer.results:
+    if not isinstance(answer, ReachAnswer) or not answer.results:
         return answer
     seen: dict[str, int] = {}
     kept = []
@@ -63,14 +66,14 @@ def first_page(answer: Answer, per_tier: int) -> Answer:
     return dataclasses.replace(answer, results=kept)
 
 
-def tier_rows(answer: Answer, cb: TierCb, size: int) -> tuple[list[dict[str, Any]], int]:
+def tier_rows(answer: ReachAnswer, cb: TierCb, size: int) -> tuple[list[dict[str, Any]], int]:
     """The schools on the page `cb.n` of tier `cb.t`, and the number of pages."""
     rows = [r for r in answer.results if r["tier"] == cb.t]
     pages = max(1, math.ceil(len(rows) / size))
     return rows[cb.n * size:(cb.n + 1) * size], pages
 
 
-def tier_text(answer: Answer, cb: TierCb, rows: list[dict[str, Any]], pages: int, size: int) -> str:
+def tier_text(answer: ReachAnswer, cb: TierCb, rows: list[dict[str, Any]], pages: int, size: int) -> str:
     """A tier page as chat text."""
     q = answer.query
     total = q.get("totals", {}).get(cb.t, 0)
@@ -106,7 +109,7 @@ def inline_title(answer: Answer) -> str:
         return f"{q['province']}{q['track_used']} 位次{q['rank']:,}：冲{t.get('冲', 0)} 稳{t.get('稳', 0)} 保{t.get('保', 0)}"
     if answer.intent == "compare":
         return f"{q['school_a']} 与 {q['school_b']} 对比"
-    if answer.intent == "major" and answer.major:
+    if isinstance(answer, MajorAnswer) and answer.major:
         return f"{q['school_a']} · {answer.major['name']}"
     if answer.intent == "school":
         return f"{q['school_a']} 概况与录取线"

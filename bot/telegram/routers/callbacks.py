@@ -7,6 +7,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.core.answers import ReachAnswer
 from bot.core.asks import CompareAsk
 from bot.core.render import render
 from bot.serve.charts import ChartMaker, Trend, school_trend, standing_of, standing_text, trend_text
@@ -41,7 +42,7 @@ async def on_tier(cq: CallbackQuery, callback_data: TierCb, bot: Bot, core: Core
     """A tier page (m=o/v), or the compare picker on it (m=c)."""
     cb = callback_data
     answer = await core.tiers(cb.to_ask())
-    if answer.problem or answer.intent not in ("rank", "score"):
+    if answer.problem or not isinstance(answer, ReachAnswer):
         await cq.answer(EXPIRED, show_alert=True)
         return
     rows, pages = tier_rows(answer, cb, paging.page)
@@ -61,7 +62,7 @@ async def on_tier(cq: CallbackQuery, callback_data: TierCb, bot: Bot, core: Core
 async def on_detail(cq: CallbackQuery, callback_data: RankCb, bot: Bot, core: Core) -> None:
     """The long form of a rank answer, as new messages."""
     answer = await core.ask(callback_data.to_ask())
-    if answer.problem or answer.intent not in ("rank", "score") or cq.message is None:
+    if answer.problem or not isinstance(answer, ReachAnswer) or cq.message is None:
         await cq.answer(EXPIRED, show_alert=True)
         return
     await cq.answer()
@@ -109,7 +110,7 @@ async def on_standing(cq: CallbackQuery, callback_data: RankCb, bot: Bot, core: 
                       paging: Paging) -> None:
     """A rank answer's standing chart: the user's rank against the latest cutoff ranks of the schools it lists."""
     answer = await core.ask(callback_data.to_ask())
-    if answer.problem or answer.intent not in ("rank", "score") or cq.message is None:
+    if answer.problem or not isinstance(answer, ReachAnswer) or cq.message is None:
         await cq.answer(EXPIRED, show_alert=True)
         return
     standing = standing_of(answer.query, first_page(answer, paging.first).results)
