@@ -31,10 +31,12 @@ _PLACEHOLDER = re.compile(r"\b(?:URL|DIR|FILE)\b")
 
 
 def command_lines(text: str) -> list[str]:
-    """The command lines of a Markdown text: code-block lines and backticked `python -m`/`make` spans."""
+    """The command lines of a Markdown text: code-block lines (not of a ```text block: an example's output) and
+    backticked `python -m`/`make` spans."""
     found: list[str] = []
-    for block in re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.DOTALL):
-        found += [line.split(" #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+    for lang, block in re.findall(r"```([a-z]*)\n(.*?)```", text, flags=re.DOTALL):
+        if lang != "text":
+            found += [line.split(" #", 1)[0].strip() for line in block.splitlines() if line.strip()]
     prose = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
     found += [span.strip() for span in re.findall(r"`([^`\n]+)`", prose)
               if span.startswith(("python -m ", "make ")) or span == "python -m bot"]
@@ -97,3 +99,8 @@ def test_a_documented_command_runs(command: str, tmp_path: Path, world: dict[str
             assert flag in shown, f"{command}: {flag} is not an option"
     else:
         assert proc.stdout.strip() or proc.stderr.strip()
+
+
+def test_an_example_output_block_is_not_read_as_commands() -> None:
+    text = "```\nmake test\n```\n\n```text\n• 北京大学 2025 位次≈100\n```\n`python -m bot ask \"河南 理科 447200\"`"
+    assert command_lines(text) == ["make test", 'python -m bot ask "河南 理科 447200"']
