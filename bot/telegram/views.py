@@ -11,6 +11,7 @@ from aiogram.types import BotCommand
 
 from bot.core.answers import Answer, MajorAnswer, ReachAnswer
 from bot.core.render import help_text, note_text
+from bot.core.render.reach import tier_page
 from bot.telegram.keyboards import TierCb
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -74,22 +75,8 @@ def tier_rows(answer: ReachAnswer, cb: TierCb, size: int) -> tuple[list[dict[str
 
 
 def tier_text(answer: ReachAnswer, cb: TierCb, rows: list[dict[str, Any]], pages: int, size: int) -> str:
-    """A tier page as chat text."""
-    q = answer.query
-    total = q.get("totals", {}).get(cb.t, 0)
-    listed = sum(1 for r in answer.results if r["tier"] == cb.t)
-    head = f"{q['province']}{q['track_used']} 位次{q['rank']:,} ·【{cb.t}】共{total}所"
-    head += f"（可翻看前{listed}所）" if listed < total else ""
-    lines = [head, f"第{cb.n + 1}/{pages}页："]
-    for i, r in enumerate(rows, start=cb.n * size + 1):
-        meta = " · ".join(str(x) for x in (r.get("city"), r.get("level"), "/".join(r.get("tags") or []) or None) if x)
-        rank = "位次暂缺" if r["cutoff_rank"] is None else f"位次{r['cutoff_rank']:,}"
-        score = "" if r["cutoff_score"] is None else f"{r['cutoff_score']:g}分/"
-        lines.append(f"{i}. {r['school']}  {meta}")
-        lines.append(f"   {r['year']} {r['batch']}：{score}{rank}" + ("（未核验）" if not r["verified"] else ""))
-    if not rows:
-        lines.append("  （暂无）")
-    return "\n".join(lines)
+    """A tier page as chat text (written by bot.core.render, as every answer is)."""
+    return tier_page(answer, cb.t, rows, cb.n, pages, size)
 
 
 def picker_text(names: dict[int, str], first: int) -> str:

@@ -178,3 +178,20 @@ def _short_major(name: str) -> str:
     """A major as a list line shows it: without its 【…】 and （含…） remarks, at most 12 characters."""
     short = _MAJOR_REMARK.sub("", name).strip() or name
     return short if len(short) <= 12 else short[:11] + "…"
+
+
+def tier_page(a: ReachAnswer, tier: str, rows: list[dict[str, Any]], page: int, pages: int, size: int) -> str:
+    """One page of one tier (a door's tier button): the tier's count, then each school numbered, with the group
+    (major) placed and its label (【中外合作】) as the list shows it, and the years its cutoff rests on."""
+    q = a.query
+    total = q.get("totals", {}).get(tier, 0)
+    listed = sum(1 for r in a.results if r["tier"] == tier)
+    head = f"{q['province']}{q['track_used']} 位次{q['rank']:,} ·【{tier}】共{total}所"
+    head += f"（可翻看前{listed}所）" if listed < total else ""
+    lines = [head, f"第{page + 1}/{pages}页："]
+    for i, r in enumerate(rows, start=page * size + 1):
+        first, second = school_entry(r)
+        lines += [f"{i}. {first.removeprefix('• ')}", f"  {second}"]
+    if not rows:
+        lines.append("  （暂无）")
+    return "\n".join(lines)

@@ -107,3 +107,16 @@ def test_sino_groups_that_teach_no_asked_major_are_said_to_be_left_out(sino_engi
         a.notes)
     b = sino_engine.answer(f"{ASK} 中外合作可以 想学计算机")
     assert [r["group"]["code"] for r in b.results if r["programme"]["code"] == "sino_foreign"] == ["103"]
+
+
+def test_a_tier_page_shows_the_group_and_its_label_as_the_list_does(sino_engine: Engine) -> None:
+    from bot.core.render.reach import tier_page
+
+    a = sino_engine.answer(f"{ASK} 中外合作可以")
+    (r,) = [r for r in a.results if r["programme"]["code"] == "sino_foreign"]
+    rows = [x for x in a.results if x["tier"] == r["tier"]]
+    page = tier_page(a, r["tier"], rows, 0, 1, 10).split("\n")
+    assert page[0].startswith(f"河南物理类 位次{a.query['rank']:,} ·【{r['tier']}】共")
+    i = rows.index(r) + 1
+    assert page[2 * i].startswith(f"{i}. 郑州大学 · 【中外合作】103组（计算机科学与技术、电子信息工程） 2025 位次260")
+    assert tier_page(a, "保", [], 0, 1, 10).endswith("（暂无）")
