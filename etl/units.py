@@ -18,6 +18,7 @@ from gaokao import groups, regions
 from gaokao.majors import clean_major
 from gaokao.regions import MAJOR_MODE, equivalent_tracks
 from gaokao.terms import Programme
+from gaokao.units import SchoolUnits, Unit
 
 log = logging.getLogger(__name__)
 
@@ -39,38 +40,6 @@ class UnitRow(NamedTuple):
     min_score: float | None
     rank_source: str | None
     quality: str
-
-
-class GroupUnit(NamedTuple):
-    """One group or major of a school: a row of `group_units` (the bot reads it as bot.core.store.Unit)."""
-
-    kind: str  # 'group' or 'major'
-    code: str | None  # the group's code (101, 0A3 …) when the source gives one
-    name: str  # the group's short label ('101组', or its own name), or the major's name
-    majors: tuple[str, ...]  # a group's majors, hardest first; () for a major
-    min_rank: int
-    min_score: float | None
-    rank_source: str | None
-    year: int
-    programme: str = "ordinary"  # gaokao.terms.Programme code: 'ordinary', or 'sino_foreign' (中外合作办学)
-
-
-class GroupBlock(NamedTuple):
-    """The groups (majors) of one school-campus-batch level in its latest year (the bot's SchoolUnits)."""
-
-    year: int
-    kind: str  # 'group', 'major' or 'school' (old 文理 years: one 志愿 was the school)
-    units: tuple[GroupUnit, ...]  # hardest (lowest rank) first
-
-    @property
-    def highest(self) -> int:
-        """The hardest unit's cutoff rank."""
-        return self.units[0].min_rank
-
-    @property
-    def lowest(self) -> int:
-        """The easiest unit's cutoff rank."""
-        return self.units[-1].min_rank
 
 
 UnitKey = tuple[int, str | None, str]  # school_id, campus, batch level
@@ -122,7 +91,7 @@ def build_group_units(con: duckdb.DuckDBPyConnection) -> int:
         batches[(UNIT_PROGRAMMES.index(programme), prov, family, year)].append(
             UnitRow(sid, campus, year, track, level_b, level, grp, major, rank, score, source, quality))
     cols: dict[str, list[object]] = {k: [] for k in ("province", "track", "school_id", "campus", "batch_level",
-                                                     "school_kind", *GroupUnit._fields)}
+                                                     "school_kind", *Unit._fields)}
     for (prog, prov, _, _), rows in sorted(batches.items()):
         programme = UNIT_PROGRAMMES[prog]
         tracks: dict[tuple[int, str | None, str], str] = {}
@@ -142,13 +111,13 @@ def build_group_units(con: duckdb.DuckDBPyConnection) -> int:
     return int(n)
 
 
-def derive(rows: Iterable[UnitRow], province: str) -> dict[UnitKey, GroupBlock]:
+def derive(rows: Iterable[UnitRow], province: str) -> dict[UnitKey, SchoolUnits]:
     """Per (school, campus, batch level), its groups or majors of the latest year, hardest first, from the source's
     group and major rows (what `group_units` holds; the bot reads them back, bot/core/units.py `build`)."""
     by_key: dict[UnitKey, list[UnitRow]] = defaultdict(list)
     for r in rows:
         by_key[(r.school_id, r.campus, r.batch_level)].append(r)
-    out: dict[UnitKey, GroupBlock] = {}
+    out: dict[UnitKey, SchoolUnits] = {}
     for key, rs in by_key.items():
         year = max(r.year for r in rs)  # the latest of the comparable tracks (理科 2024, 物理类 2025)
         rs = _best_quality([r for r in rs if r.year == year])
@@ -161,7 +130,7 @@ def derive(rows: Iterable[UnitRow], province: str) -> dict[UnitKey, GroupBlock]:
             units = _majors(rs, year)
             kind = "school" if system == "old" or province not in MAJOR_MODE else "major"
         if units:
-            out[key] = GroupBlock(year, kind, tuple(sorted(units, key=lambda u: u.min_rank)))
+            out[key] = SchoolUnits(year, kind, tuple(sorted(units, key=lambda u: u.min_rank)))
     return out
 
 
@@ -174,7 +143,7 @@ def _plain(text: str) -> str:
     return re.sub(r"[^\u4e00-\u9fff]", "", text)
 
 
-def _groups(rows: list[UnitRow], year: int) -> list[GroupUnit]:
+def _groups(rows: list[UnitRow], year: int) -> list[Unit]:
     """A unit per group: its code and short label from the normal form of `grp` (gaokao/groups.py), its cutoff
     the group row's (else its easiest major's), its majors hardest first."""
     by_group: dict[str, list[UnitRow]] = defaultdict(list)
@@ -198,12 +167,12 @@ def _groups(rows: list[UnitRow], year: int) -> list[GroupUnit]:
         short = label.short
         if not short or (label.code is None and any(_plain(short) == _plain(m) for m in majors)):
             short = majors[0] if majors else "专业组"  # a label that says nothing, or a group named after its major
-        out.append(GroupUnit("group", label.code and sys.intern(label.code), sys.intern(short), majors,
+        out.append(Unit("group", label.code and sys.intern(label.code), sys.intern(short), majors,
                              anchor.min_rank, anchor.min_score, anchor.rank_source, year))
     return out
 
 
-def _majors(rows: list[UnitRow], year: int) -> list[GroupUnit]:
+def _majors(rows: list[UnitRow], year: int) -> list[Unit]:
     best: dict[str, UnitRow] = {}
     for r in rows:
         if r.level != "major" or not r.major or r.min_rank is None:
@@ -211,5 +180,5 @@ def _majors(rows: list[UnitRow], year: int) -> list[GroupUnit]:
         prev = best.get(r.major)
         if prev is None or (r.min_rank or 0) > (prev.min_rank or 0):
             best[r.major] = r
-    return [GroupUnit("major", None, sys.intern(m), (), r.min_rank or 0, r.min_score, r.rank_source, year)
+    return [Unit("major", None, sys.intern(m), (), r.min_rank or 0, r.min_score, r.rank_source, year)
             for m, r in best.items()]

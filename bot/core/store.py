@@ -20,6 +20,8 @@ from bot.core import dbfile
 from bot.core.majors import clean_major
 from bot.core.names import NameEntry
 from gaokao.regions import TRACKS
+from gaokao.units import SchoolUnits as SchoolUnits  # re-exported: the bot reads units as these
+from gaokao.units import Unit as Unit
 
 log = logging.getLogger(__name__)
 
@@ -141,55 +143,6 @@ class UnitCutoff:
     min_rank: int | None
     rank_source: str | None
     quality: str
-
-
-class UnitRow(NamedTuple):
-    """An ordinary first-round group or major row of a school, from the school's latest year with such rows."""
-
-    school_id: int
-    campus: str | None
-    year: int
-    track: str
-    batch_level: str
-    level: str  # 'group' or 'major'
-    grp: str | None
-    major: str | None
-    min_rank: int | None
-    min_score: float | None
-    rank_source: str | None
-    quality: str
-
-
-class Unit(NamedTuple):
-    """One group or major of a school, as placed in a tier."""
-
-    kind: str  # 'group', 'major', or 'school' (old 文理 years: the 志愿 is the school; majors only informative)
-    code: str | None  # group code (101, 03 …) when the source gives one
-    name: str  # the source's group label, or the major's name
-    majors: tuple[str, ...]  # a group's majors, hardest first (matching ones only under a major filter); () for a major
-    min_rank: int
-    min_score: float | None
-    rank_source: str | None
-    year: int
-    programme: str = "ordinary"  # gaokao.terms.Programme code: 'ordinary', or 'sino_foreign' (中外合作办学)
-
-
-class SchoolUnits(NamedTuple):
-    """Every placed group (major) of one school-campus-level in its latest year with such rows."""
-
-    year: int
-    kind: str  # 'group', 'major' or 'school'
-    units: tuple[Unit, ...]  # hardest (lowest rank) first
-
-    @property
-    def highest(self) -> int:
-        """The hardest unit's cutoff rank."""
-        return self.units[0].min_rank
-
-    @property
-    def lowest(self) -> int:
-        """The easiest unit's cutoff rank."""
-        return self.units[-1].min_rank
 
 
 class UnitBlock(NamedTuple):
