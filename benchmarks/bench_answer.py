@@ -26,6 +26,16 @@ from bot.core.render import render
 HELP = ["你好", "部门月度工作总结范文", "", "国庆节放假安排通知", "/start", "给老师的新年祝福语大全", "x" * 10_000]
 
 
+def latencies(engine: Engine, msgs: list[str]) -> list[float]:
+    """Milliseconds to answer and render each message, in one pass, sorted."""
+    out = []
+    for m in msgs:
+        s = time.perf_counter()
+        render(engine.answer(m))
+        out.append((time.perf_counter() - s) * 1000)
+    return sorted(out)
+
+
 def messages(engine: Engine, n: int, seed: int = 7) -> list[str]:
     """A reproducible mix of rank, score, compare, school, major and help messages."""
     rnd = random.Random(seed)
@@ -75,21 +85,11 @@ def main() -> int:
     engine = Engine.open(args.db)
     startup = time.perf_counter() - t0
     msgs = messages(engine, args.n)
-    cold = []
-    for m in msgs:  # first pass: each province-track's ladder is built on its first question
-        s = time.perf_counter()
-        render(engine.answer(m))
-        cold.append((time.perf_counter() - s) * 1000)
-    cold.sort()
+    cold = latencies(engine, msgs)  # first pass: each province-track's ladder is built on its first question
     s = time.perf_counter()
     warmed = engine.warm()
     warm_s = time.perf_counter() - s
-    lat = []
-    for m in msgs:
-        s = time.perf_counter()
-        render(engine.answer(m))
-        lat.append((time.perf_counter() - s) * 1000)
-    lat.sort()
+    lat = latencies(engine, msgs)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     stdin = "\n".join(m.replace("\n", " ") for m in msgs) + "\n"
@@ -135,12 +135,7 @@ def warmed_start(db: Path, n: int) -> int:
     s = time.perf_counter()
     warmed = engine.warm()
     warm_s = time.perf_counter() - s
-    first = []
-    for m in msgs:
-        s = time.perf_counter()
-        render(engine.answer(m))
-        first.append((time.perf_counter() - s) * 1000)
-    first.sort()
+    first = latencies(engine, msgs)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"fresh engine warmed at start-up (as the bot is): start-up {startup * 1000:.0f} ms + warming {warmed} "
           f"province-tracks {warm_s:.1f} s; then answer+render over {len(msgs)} messages, each asked for the first "
